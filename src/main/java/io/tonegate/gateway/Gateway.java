@@ -1,0 +1,205 @@
+package io.tonegate.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tonegate.config.ServerConfig;
+import io.tonegate.config.TonegateConfig;
+import io.tonegate.observability.HealthModule;
+import io.tonegate.observability.Metrics;
+import io.tonegate.redis.EmbeddedRedis;
+import io.tonegate.redis.RedisClients;
+import io.tonegate.redis.RedisConfig;
+import io.tonegate.tls.DevCertificate;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running gateway: Vert.x with metrics, Redis (external or embedded), the modules, and one
+ * {@link GatewayVerticle} per configured instance on one port. {@link #start} blocks until it serves;
+ * {@link #close} shuts down gracefully.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayContext context;
+  private final List<GatewayModule> modules;
+  private final Optional<EmbeddedRedis> embeddedRedis;
+  private final List<String> deployments;
+  private final int port;
+  private boolean closed;
+
+  private Gateway(Vertx vertx, GatewayContext context, List<GatewayModule> modules,
+                  Optional<EmbeddedRedis> embeddedRedis, List<String> deployments, int port) {
+    this.vertx = vertx;
+    this.context = context;
+    this.modules = modules;
+    this.embeddedRedis = embeddedRedis;
+    this.deployments = deployments;
+    this.port = port;
+  }
+
+  /**
+   * The modules, in mount order: the table of what this gateway serves. Each later capability adds its line here.
+   */
+  static List<GatewayModule> modules(GatewayContext ctx) {
+    return List.of(
+        new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()));
+  }
+
+  /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
+  public static Gateway start(TonegateConfig config) {
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Optional<EmbeddedRedis> embedded = Optional.empty();
+    Vertx vertx = null;
+    try {
+      ServerConfig server = config.server();
+      if (server.port() == 0) {
+        server = server.withPort(freePort());
+      }
+      RedisConfig redisConfig = config.redis();
+      if (redisConfig.embedded()) {
+        embedded = Optional.of(EmbeddedRedis.start(redisConfig.embeddedPort(), server.dataDir().resolve("redis"),
+            redisConfig.appendfsync()));
+        redisConfig = redisConfig.withUrl(embedded.get().url());
+      }
+      config = config.withServer(server).withRedis(redisConfig);
+
+      Path certPath = null;
+      Path keyPath = null;
+      if (server.tlsEnabled()) {
+        DevCertificate.PemFiles pem = server.certPath().isPresent()
+            ? new DevCertificate.PemFiles(server.certPath().get(), server.keyPath().orElseThrow(), false)
+            : DevCertificate.ensure(server.dataDir().resolve("tls"));
+        certPath = pem.certPath();
+        keyPath = pem.keyPath();
+        if (pem.generated()) {
+          LOG.info("generated a self-signed development certificate: {}", certPath);
+        }
+      }
+
+      vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      Redis redis = RedisClients.create(vertx, redisConfig);
+      GatewayContext context = new GatewayContext(vertx, config, redis, registry);
+      List<GatewayModule> modules = modules(context);
+
+      HttpServerOptions httpOptions = new HttpServerOptions();
+      ServerConfig bound = server;
+      Path cert = certPath;
+      Path key = keyPath;
+      String deployment = await(vertx.deployVerticle(
+          () -> new GatewayVerticle(bound, bound.port(), cert, key, modules, httpOptions),
+          new DeploymentOptions().setInstances(server.instances())));
+      await(Future.all(modules.stream().map(GatewayModule::start).toList()));
+
+      Gateway gateway = new Gateway(vertx, context, modules, embedded, List.of(deployment), server.port());
+      gateway.announce();
+      return gateway;
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        tryAwait(vertx.close(), 10_000);
+      }
+      embedded.ifPresent(EmbeddedRedis::stop);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public GatewayContext context() {
+    return context;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The embedded Redis server, when the gateway started one. */
+  public Optional<EmbeddedRedis> embeddedRedis() {
+    return embeddedRedis;
+  }
+
+  /**
+   * Graceful shutdown: background work stops, each instance closes its WebSockets with 1001 and drains in-flight
+   * requests (up to {@code shutdown.drainTimeout}), then Redis, Vert.x and the embedded Redis stop.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long drainMs = context.config().server().drainTimeout().toMillis();
+    tryAwait(Future.join(modules.stream().map(GatewayModule::stop).toList()), 5_000);
+    for (String id : deployments) {
+      tryAwait(vertx.undeploy(id), drainMs + 5_000);
+    }
+    tryAwait(context.redis().close(), 5_000);
+    tryAwait(vertx.close(), 10_000);
+    embeddedRedis.ifPresent(EmbeddedRedis::stop);
+    context.registry().close();
+    LOG.info("Tonegate stopped");
+  }
+
+  private void announce() {
+    ServerConfig server = context.config().server();
+    String scheme = server.tlsEnabled() ? "https" : "http";
+    String host = "0.0.0.0".equals(server.host()) ? "localhost" : server.host();
+    String base = scheme + "://" + host + ":" + port;
+    System.out.println("Tonegate listening on " + base + " (" + server.instances() + " event-loop instances)");
+    System.out.println("  health   " + base + "/health   ready " + base + "/ready   metrics " + base + "/metrics");
+    if (embeddedRedis.isPresent()) {
+      EmbeddedRedis redis = embeddedRedis.get();
+      System.out.println("Redis: embedded redis-server on 127.0.0.1:" + redis.port() + ", AOF data in "
+          + redis.dataDir());
+    } else {
+      RedisConfig redis = context.config().redis();
+      System.out.println("Redis: external " + redis.mode().name().toLowerCase() + " at "
+          + redis.addresses().stream().map(RedisConfig::redact).toList());
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("start-up timed out", e);
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static void tryAwait(Future<?> future, long timeoutMs) {
+    try {
+      future.await(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown step did not complete cleanly: {}", e.toString());
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
