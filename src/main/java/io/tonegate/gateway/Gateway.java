@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The running gateway: Vert.x with metrics, Redis (external or embedded), the modules, and one
@@ -65,6 +66,14 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
   public static Gateway start(TonegateConfig config) {
+    return start(config, ctx -> List.of());
+  }
+
+  /**
+   * As {@link #start(TonegateConfig)}, with further modules mounted after the standard ones (tests use it to add
+   * probe endpoints; embedders to add their own routes).
+   */
+  public static Gateway start(TonegateConfig config, Function<GatewayContext, List<GatewayModule>> extraModules) {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Optional<EmbeddedRedis> embedded = Optional.empty();
     Vertx vertx = null;
@@ -97,7 +106,8 @@ public final class Gateway implements AutoCloseable {
       vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
       Redis redis = RedisClients.create(vertx, redisConfig);
       GatewayContext context = new GatewayContext(vertx, config, redis, registry);
-      List<GatewayModule> modules = modules(context);
+      List<GatewayModule> modules = new ArrayList<>(modules(context));
+      modules.addAll(extraModules.apply(context));
 
       HttpServerOptions httpOptions = new HttpServerOptions();
       ServerConfig bound = server;
