@@ -13,11 +13,13 @@ import java.util.Optional;
  *
  * @param url         first address; empty means embedded
  * @param endpoints   further addresses: sentinels or cluster seed nodes
+ * @param keyPrefix   prefix of every key Tonegate writes (e.g. {@code tg:})
  */
 public record RedisConfig(
     Optional<String> url,
     Mode mode,
     List<String> endpoints,
+    String keyPrefix,
     String masterName,
     int maxPoolSize,
     int maxPoolWaiting,
@@ -44,7 +46,11 @@ public record RedisConfig(
     if (!List.of("always", "everysec", "no").contains(fsync)) {
       throw new ConfigException(embedded.path("appendfsync"), "must be one of always, everysec, no, got '" + fsync + "'");
     }
-    return new RedisConfig(url, mode, endpoints, redis.nonEmptyString("masterName"),
+    String keyPrefix = redis.string("keyPrefix");
+    if (!keyPrefix.matches("[A-Za-z0-9:_.-]{0,32}")) {
+      throw new ConfigException(redis.path("keyPrefix"), "must be at most 32 of A-Z a-z 0-9 : _ . -, got '" + keyPrefix + "'");
+    }
+    return new RedisConfig(url, mode, endpoints, keyPrefix, redis.nonEmptyString("masterName"),
         redis.intValue("maxPoolSize", 1, 1024), redis.intValue("maxPoolWaiting", 0, 1_000_000),
         redis.intValue("maxWaitingHandlers", 1, 1_000_000),
         redis.duration("readyTimeout", Duration.ofMillis(10), Duration.ofMinutes(1)),
@@ -65,7 +71,7 @@ public record RedisConfig(
 
   /** This config pointed at {@code url} in standalone mode (used once the embedded server is up). */
   public RedisConfig withUrl(String newUrl) {
-    return new RedisConfig(Optional.of(newUrl), mode, endpoints, masterName, maxPoolSize, maxPoolWaiting,
+    return new RedisConfig(Optional.of(newUrl), mode, endpoints, keyPrefix, masterName, maxPoolSize, maxPoolWaiting,
         maxWaitingHandlers, readyTimeout, embeddedPort, appendfsync);
   }
 
