@@ -32,7 +32,8 @@ public final class Metrics {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        // publishQuantiles: histogram buckets for HTTP response times, so histogram_quantile works on them.
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
   }
 
   /** A timer with explicit histogram buckets, so Prometheus can compute percentiles with histogram_quantile. */
