@@ -13,6 +13,7 @@ import java.util.Set;
     description = "Real-time media and signaling gateway for voice calls on Azure Communication Services.",
     subcommands = {
         ServeCommand.class,
+        DtmfCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {

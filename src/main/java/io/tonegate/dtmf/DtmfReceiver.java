@@ -32,712 +32,712 @@ import java.util.Objects;
  */
 public final class DtmfReceiver {
 
-    /** Lowest per-tone level accepted. Q.24 asks for 0 to -25 dBm0 and rejection at -55 dBm0. */
-    public static final double MIN_TONE_DBM0 = -38.0;
-    /** Largest twist accepted with the high-group tone louder ("normal" twist); Q.24 asks for 6 dB. */
-    public static final double MAX_TWIST_HIGH_LOUDER_DB = 8.0;
-    /** Largest twist accepted with the low-group tone louder ("reverse" twist); Q.24 asks for 8 dB. */
-    public static final double MAX_TWIST_LOW_LOUDER_DB = 10.0;
-    /** The strongest tone of a group must exceed every other tone of that group by this much. */
-    public static final double MIN_DOMINANCE_DB = 1.5;
-    /** Share of the window's energy the two tones must carry; rejects speech, whose energy is spread. */
-    public static final double MIN_TONE_ENERGY_FRACTION = 0.80;
-    /** Consecutive-ish hits (5 ms apart) needed to recognise a digit: about 30 ms of tone. */
-    public static final int MIN_HITS = 5;
-    /** Consecutive misses (5 ms apart) that end a digit: a gap of about 25 to 35 ms. */
-    public static final int END_MISSES = 6;
+  /** Lowest per-tone level accepted. Q.24 asks for 0 to -25 dBm0 and rejection at -55 dBm0. */
+  public static final double MIN_TONE_DBM0 = -38.0;
+  /** Largest twist accepted with the high-group tone louder ("normal" twist); Q.24 asks for 6 dB. */
+  public static final double MAX_TWIST_HIGH_LOUDER_DB = 8.0;
+  /** Largest twist accepted with the low-group tone louder ("reverse" twist); Q.24 asks for 8 dB. */
+  public static final double MAX_TWIST_LOW_LOUDER_DB = 10.0;
+  /** The strongest tone of a group must exceed every other tone of that group by this much. */
+  public static final double MIN_DOMINANCE_DB = 1.5;
+  /** Share of the window's energy the two tones must carry; rejects speech, whose energy is spread. */
+  public static final double MIN_TONE_ENERGY_FRACTION = 0.80;
+  /** Consecutive-ish hits (5 ms apart) needed to recognise a digit: about 30 ms of tone. */
+  public static final int MIN_HITS = 5;
+  /** Consecutive misses (5 ms apart) that end a digit: a gap of about 25 to 35 ms. */
+  public static final int END_MISSES = 6;
 
-    /** 0 dBm0 as the amplitude of a 16-bit sine: full scale (32768) is +3.14 dBm0 (G.711 convention). */
-    static final double DBM0_AMPLITUDE = 32768.0 * Math.pow(10, -3.14 / 20);
+  /** 0 dBm0 as the amplitude of a 16-bit sine: full scale (32768) is +3.14 dBm0 (G.711 convention). */
+  static final double DBM0_AMPLITUDE = 32768.0 * Math.pow(10, -3.14 / 20);
 
-    static final float[] ROW_HZ = {697, 770, 852, 941};
-    static final float[] COL_HZ = {1209, 1336, 1477, 1633};
-    private static final char[] KEYS = {
-        '1', '2', '3', 'A',
-        '4', '5', '6', 'B',
-        '7', '8', '9', 'C',
-        '*', '0', '#', 'D'};
+  static final float[] ROW_HZ = {697, 770, 852, 941};
+  static final float[] COL_HZ = {1209, 1336, 1477, 1633};
+  private static final char[] KEYS = {
+    '1', '2', '3', 'A',
+    '4', '5', '6', 'B',
+    '7', '8', '9', 'C',
+    '*', '0', '#', 'D'};
 
-    /** Block length at 8 kHz: 5 ms. Windows are two blocks (10 ms), hopping by one block. */
-    static final int BLOCK = 40;
-    static final int WINDOW = 2 * BLOCK;
-    private static final int DETECTOR_RATE = 8000;
-    private static final int TONES = 8;
+  /** Block length at 8 kHz: 5 ms. Windows are two blocks (10 ms), hopping by one block. */
+  static final int BLOCK = 40;
+  static final int WINDOW = 2 * BLOCK;
+  private static final int DETECTOR_RATE = 8000;
+  private static final int TONES = 8;
 
-    // Goertzel and phase constants per tone (rows 0-3, columns 4-7), at 8 kHz.
-    private static final float[] COEF = new float[TONES];
-    private static final float[] COS_W = new float[TONES];
-    private static final float[] SIN_W = new float[TONES];
-    private static final float[] ROT_RE = new float[TONES];
-    private static final float[] ROT_IM = new float[TONES];
-    /** cos² of the largest phase advance per block allowed for a tone (its frequency tolerance). */
-    private static final float[] COS2_LIMIT = new float[TONES];
-    /** Leakage of a column tone into a row bin and back over a 10 ms window, per key (in window-output phase). */
-    private static final float[] COL_INTO_ROW_RE = new float[16];
-    private static final float[] COL_INTO_ROW_IM = new float[16];
-    private static final float[] ROW_INTO_COL_RE = new float[16];
-    private static final float[] ROW_INTO_COL_IM = new float[16];
-    private static final float[] BLOCK_COL_INTO_ROW_RE = new float[16];
-    private static final float[] BLOCK_COL_INTO_ROW_IM = new float[16];
-    private static final float[] BLOCK_ROW_INTO_COL_RE = new float[16];
-    private static final float[] BLOCK_ROW_INTO_COL_IM = new float[16];
+  // Goertzel and phase constants per tone (rows 0-3, columns 4-7), at 8 kHz.
+  private static final float[] COEF = new float[TONES];
+  private static final float[] COS_W = new float[TONES];
+  private static final float[] SIN_W = new float[TONES];
+  private static final float[] ROT_RE = new float[TONES];
+  private static final float[] ROT_IM = new float[TONES];
+  /** cos² of the largest phase advance per block allowed for a tone (its frequency tolerance). */
+  private static final float[] COS2_LIMIT = new float[TONES];
+  /** Leakage of a column tone into a row bin and back over a 10 ms window, per key (in window-output phase). */
+  private static final float[] COL_INTO_ROW_RE = new float[16];
+  private static final float[] COL_INTO_ROW_IM = new float[16];
+  private static final float[] ROW_INTO_COL_RE = new float[16];
+  private static final float[] ROW_INTO_COL_IM = new float[16];
+  private static final float[] BLOCK_COL_INTO_ROW_RE = new float[16];
+  private static final float[] BLOCK_COL_INTO_ROW_IM = new float[16];
+  private static final float[] BLOCK_ROW_INTO_COL_RE = new float[16];
+  private static final float[] BLOCK_ROW_INTO_COL_IM = new float[16];
 
-    static {
-        for (int i = 0; i < TONES; i++) {
-            double hz = i < 4 ? ROW_HZ[i] : COL_HZ[i - 4];
-            double w = 2 * Math.PI * hz / DETECTOR_RATE;
-            COEF[i] = (float) (2 * Math.cos(w));
-            COS_W[i] = (float) Math.cos(w);
-            SIN_W[i] = (float) Math.sin(w);
-            ROT_RE[i] = (float) Math.cos(w * BLOCK);
-            ROT_IM[i] = (float) -Math.sin(w * BLOCK);
-            // Q.24: accept within ±(1.5% + 2 Hz), reject beyond ±3.5%. The limit sits half-way between.
-            double limitHz = (0.015 * hz + 2 + 0.035 * hz) / 2;
-            double c = Math.cos(2 * Math.PI * limitHz * BLOCK / DETECTOR_RATE);
-            COS2_LIMIT[i] = (float) (c * c);
-        }
-        for (int r = 0; r < 4; r++) {
-            for (int c = 0; c < 4; c++) {
-                double wr = 2 * Math.PI * ROW_HZ[r] / DETECTOR_RATE;
-                double wc = 2 * Math.PI * COL_HZ[c] / DETECTOR_RATE;
-                int key = r * 4 + c;
-                double[] k = leak(wc, wr, WINDOW);
-                COL_INTO_ROW_RE[key] = (float) k[0];
-                COL_INTO_ROW_IM[key] = (float) k[1];
-                k = leak(wr, wc, WINDOW);
-                ROW_INTO_COL_RE[key] = (float) k[0];
-                ROW_INTO_COL_IM[key] = (float) k[1];
-                k = leak(wc, wr, BLOCK);
-                BLOCK_COL_INTO_ROW_RE[key] = (float) k[0];
-                BLOCK_COL_INTO_ROW_IM[key] = (float) k[1];
-                k = leak(wr, wc, BLOCK);
-                BLOCK_ROW_INTO_COL_RE[key] = (float) k[0];
-                BLOCK_ROW_INTO_COL_IM[key] = (float) k[1];
-            }
-        }
+  static {
+    for (int i = 0; i < TONES; i++) {
+      double hz = i < 4 ? ROW_HZ[i] : COL_HZ[i - 4];
+      double w = 2 * Math.PI * hz / DETECTOR_RATE;
+      COEF[i] = (float) (2 * Math.cos(w));
+      COS_W[i] = (float) Math.cos(w);
+      SIN_W[i] = (float) Math.sin(w);
+      ROT_RE[i] = (float) Math.cos(w * BLOCK);
+      ROT_IM[i] = (float) -Math.sin(w * BLOCK);
+      // Q.24: accept within ±(1.5% + 2 Hz), reject beyond ±3.5%. The limit sits half-way between.
+      double limitHz = (0.015 * hz + 2 + 0.035 * hz) / 2;
+      double c = Math.cos(2 * Math.PI * limitHz * BLOCK / DETECTOR_RATE);
+      COS2_LIMIT[i] = (float) (c * c);
     }
-
-    /**
-     * How much of a tone at {@code from} (rad/sample) a window tuned to {@code to} picks up, relative to what the
-     * window tuned to {@code from} picks up: D(from - to) / n with D the Dirichlet kernel of an n-sample window,
-     * turned into the phase convention of the Goertzel outputs (referenced to the end of the first block).
-     */
-    private static double[] leak(double from, double to, int length) {
-        double re = 0, im = 0;
-        for (int n = 0; n < length; n++) {
-            re += Math.cos((from - to) * n);
-            im += Math.sin((from - to) * n);
-        }
-        double p = (to - from) * (BLOCK - 1);
-        return new double[] {
-            (re * Math.cos(p) - im * Math.sin(p)) / length,
-            (re * Math.sin(p) + im * Math.cos(p)) / length};
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        double wr = 2 * Math.PI * ROW_HZ[r] / DETECTOR_RATE;
+        double wc = 2 * Math.PI * COL_HZ[c] / DETECTOR_RATE;
+        int key = r * 4 + c;
+        double[] k = leak(wc, wr, WINDOW);
+        COL_INTO_ROW_RE[key] = (float) k[0];
+        COL_INTO_ROW_IM[key] = (float) k[1];
+        k = leak(wr, wc, WINDOW);
+        ROW_INTO_COL_RE[key] = (float) k[0];
+        ROW_INTO_COL_IM[key] = (float) k[1];
+        k = leak(wc, wr, BLOCK);
+        BLOCK_COL_INTO_ROW_RE[key] = (float) k[0];
+        BLOCK_COL_INTO_ROW_IM[key] = (float) k[1];
+        k = leak(wr, wc, BLOCK);
+        BLOCK_ROW_INTO_COL_RE[key] = (float) k[0];
+        BLOCK_ROW_INTO_COL_IM[key] = (float) k[1];
+      }
     }
+  }
 
-    // 16 -> 8 kHz: 11-tap half-band (Parks-McClellan, pass 0-1.8 kHz, stop 6.2-8 kHz), odd taps are zero.
-    private static final float[] HALF_BAND_16K = halfBand(0.01113412, -0.0607349, 0.29979368);
-    // 24 -> 8 kHz: 12-tap linear phase (Parks-McClellan, pass 0-1.8 kHz, stop 6.2-12 kHz, stop weight 10).
-    private static final float[] LOW_PASS_24K = symmetric(
-        -0.01100709, -0.02438824, -0.00917735, 0.06733649, 0.19016226, 0.28707393);
-
-    private final int sampleRate;
-    private final DtmfListener listener;
-    private final int decimation;
-    private final float[] fir;
-    private final int history;
-    /** Input delay of the decimation filter, in input samples (times are corrected by it). */
-    private final double delayInput;
-
-    /** Input samples (as floats) waiting for a full block, after {@code history} samples of filter memory. */
-    private final float[] stage;
-    private int staged;
-    private final float[] block = new float[BLOCK];
-    private int pendingByte = -1;
-
-    // Thresholds in window-energy units (|Goertzel output|^2 over a 10 ms window).
-    private final float minToneEnergy;
-    private final float quietBlockEnergy;
-    private final float[] gain = new float[TONES];
-    private static final float TWIST_HIGH = (float) Math.pow(10, MAX_TWIST_HIGH_LOUDER_DB / 10);
-    private static final float TWIST_LOW = (float) Math.pow(10, MAX_TWIST_LOW_LOUDER_DB / 10);
-    private static final float DOMINANCE = (float) Math.pow(10, MIN_DOMINANCE_DB / 10);
-    private static final float FRACTION_SCALE = (float) (2.0 / WINDOW / MIN_TONE_ENERGY_FRACTION);
-
-    /** Goertzel outputs per tone of the last {@link #RING} blocks: the last two make the window, all of them
-     * serve to find where a digit's tones start. */
-    private static final int RING = 8;
-    private final float[] yRe = new float[RING * TONES];
-    private final float[] yIm = new float[RING * TONES];
-    /** Complex 10 ms window outputs per tone, for this window and the previous one (alternating halves). */
-    private final float[] wRe = new float[2 * TONES];
-    private final float[] wIm = new float[2 * TONES];
-    private long blocks;
-    private float prevBlockEnergy;
-
-    // Digit state machine.
-    private int key = -1;
-    private boolean active;
-    private int hits;
-    private int misses;
-    private int otherKey = -1;
-    private int otherHits;
-    private long firstHitBlock;
-    private long lastHitBlock;
-    private double sumRowEnergy;
-    private double sumColEnergy;
-    private float firstRowE, firstColE, lastHitRowE, lastHitColE;
-    private int levelWindows;
-    private long startBlockSample;
-    /** |y|^2 at the digit's tones: the blocks up to its first hit (newest first), and from its last hit on. */
-    private final float[] onsetRow = new float[RING];
-    private final float[] onsetCol = new float[RING];
-    private final float[] tailRow = new float[END_MISSES + 1];
-    private final float[] tailCol = new float[END_MISSES + 1];
-    private long startSample;
-
-    /**
-     * @param sampleRate 8000, 16000 or 24000
-     * @param listener   receives the digits
-     * @throws IllegalArgumentException for any other sample rate
-     */
-    public DtmfReceiver(int sampleRate, DtmfListener listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
-        this.sampleRate = sampleRate;
-        switch (sampleRate) {
-            case 8000 -> { decimation = 1; fir = null; }
-            case 16000 -> { decimation = 2; fir = HALF_BAND_16K; }
-            case 24000 -> { decimation = 3; fir = LOW_PASS_24K; }
-            default -> throw new IllegalArgumentException(
-                "unsupported sample rate " + sampleRate + " Hz: the DTMF receiver takes 8000, 16000 or 24000 Hz");
-        }
-        history = fir == null ? 0 : fir.length - 1;
-        delayInput = history / 2.0;
-        stage = new float[history + BLOCK * decimation];
-        for (int i = 0; i < TONES; i++) {
-            double hz = i < 4 ? ROW_HZ[i] : COL_HZ[i - 4];
-            double h = fir == null ? 1 : response(fir, hz / sampleRate);
-            gain[i] = (float) (1 / (h * h));
-        }
-        minToneEnergy = (float) windowEnergy(MIN_TONE_DBM0);
-        // A block quieter than a lone tone 6 dB under the minimum cannot be half of a hit: skip its filters.
-        double a = DBM0_AMPLITUDE * Math.pow(10, (MIN_TONE_DBM0 - 6) / 20);
-        quietBlockEnergy = (float) (BLOCK * a * a / 2);
-        reset();
+  /**
+   * How much of a tone at {@code from} (rad/sample) a window tuned to {@code to} picks up, relative to what the
+   * window tuned to {@code from} picks up: D(from - to) / n with D the Dirichlet kernel of an n-sample window,
+   * turned into the phase convention of the Goertzel outputs (referenced to the end of the first block).
+   */
+  private static double[] leak(double from, double to, int length) {
+    double re = 0, im = 0;
+    for (int n = 0; n < length; n++) {
+      re += Math.cos((from - to) * n);
+      im += Math.sin((from - to) * n);
     }
+    double p = (to - from) * (BLOCK - 1);
+    return new double[] {
+      (re * Math.cos(p) - im * Math.sin(p)) / length,
+      (re * Math.sin(p) + im * Math.cos(p)) / length};
+  }
 
-    /** The sample rate this receiver was built for. */
-    public int sampleRate() {
-        return sampleRate;
+  // 16 -> 8 kHz: 11-tap half-band (Parks-McClellan, pass 0-1.8 kHz, stop 6.2-8 kHz), odd taps are zero.
+  private static final float[] HALF_BAND_16K = halfBand(0.01113412, -0.0607349, 0.29979368);
+  // 24 -> 8 kHz: 12-tap linear phase (Parks-McClellan, pass 0-1.8 kHz, stop 6.2-12 kHz, stop weight 10).
+  private static final float[] LOW_PASS_24K = symmetric(
+    -0.01100709, -0.02438824, -0.00917735, 0.06733649, 0.19016226, 0.28707393);
+
+  private final int sampleRate;
+  private final DtmfListener listener;
+  private final int decimation;
+  private final float[] fir;
+  private final int history;
+  /** Input delay of the decimation filter, in input samples (times are corrected by it). */
+  private final double delayInput;
+
+  /** Input samples (as floats) waiting for a full block, after {@code history} samples of filter memory. */
+  private final float[] stage;
+  private int staged;
+  private final float[] block = new float[BLOCK];
+  private int pendingByte = -1;
+
+  // Thresholds in window-energy units (|Goertzel output|^2 over a 10 ms window).
+  private final float minToneEnergy;
+  private final float quietBlockEnergy;
+  private final float[] gain = new float[TONES];
+  private static final float TWIST_HIGH = (float) Math.pow(10, MAX_TWIST_HIGH_LOUDER_DB / 10);
+  private static final float TWIST_LOW = (float) Math.pow(10, MAX_TWIST_LOW_LOUDER_DB / 10);
+  private static final float DOMINANCE = (float) Math.pow(10, MIN_DOMINANCE_DB / 10);
+  private static final float FRACTION_SCALE = (float) (2.0 / WINDOW / MIN_TONE_ENERGY_FRACTION);
+
+  /** Goertzel outputs per tone of the last {@link #RING} blocks: the last two make the window, all of them
+   * serve to find where a digit's tones start. */
+  private static final int RING = 8;
+  private final float[] yRe = new float[RING * TONES];
+  private final float[] yIm = new float[RING * TONES];
+  /** Complex 10 ms window outputs per tone, for this window and the previous one (alternating halves). */
+  private final float[] wRe = new float[2 * TONES];
+  private final float[] wIm = new float[2 * TONES];
+  private long blocks;
+  private float prevBlockEnergy;
+
+  // Digit state machine.
+  private int key = -1;
+  private boolean active;
+  private int hits;
+  private int misses;
+  private int otherKey = -1;
+  private int otherHits;
+  private long firstHitBlock;
+  private long lastHitBlock;
+  private double sumRowEnergy;
+  private double sumColEnergy;
+  private float firstRowE, firstColE, lastHitRowE, lastHitColE;
+  private int levelWindows;
+  private long startBlockSample;
+  /** |y|^2 at the digit's tones: the blocks up to its first hit (newest first), and from its last hit on. */
+  private final float[] onsetRow = new float[RING];
+  private final float[] onsetCol = new float[RING];
+  private final float[] tailRow = new float[END_MISSES + 1];
+  private final float[] tailCol = new float[END_MISSES + 1];
+  private long startSample;
+
+  /**
+   * @param sampleRate 8000, 16000 or 24000
+   * @param listener   receives the digits
+   * @throws IllegalArgumentException for any other sample rate
+   */
+  public DtmfReceiver(int sampleRate, DtmfListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.sampleRate = sampleRate;
+    switch (sampleRate) {
+      case 8000 -> { decimation = 1; fir = null; }
+      case 16000 -> { decimation = 2; fir = HALF_BAND_16K; }
+      case 24000 -> { decimation = 3; fir = LOW_PASS_24K; }
+      default -> throw new IllegalArgumentException(
+        "unsupported sample rate " + sampleRate + " Hz: the DTMF receiver takes 8000, 16000 or 24000 Hz");
     }
-
-    /** Samples fed since construction, {@link #reset()} or {@link #finish()}. */
-    public long samplesFed() {
-        return blocks * BLOCK * decimation + staged - history;
+    history = fir == null ? 0 : fir.length - 1;
+    delayInput = history / 2.0;
+    stage = new float[history + BLOCK * decimation];
+    for (int i = 0; i < TONES; i++) {
+      double hz = i < 4 ? ROW_HZ[i] : COL_HZ[i - 4];
+      double h = fir == null ? 1 : response(fir, hz / sampleRate);
+      gain[i] = (float) (1 / (h * h));
     }
+    minToneEnergy = (float) windowEnergy(MIN_TONE_DBM0);
+    // A block quieter than a lone tone 6 dB under the minimum cannot be half of a hit: skip its filters.
+    double a = DBM0_AMPLITUDE * Math.pow(10, (MIN_TONE_DBM0 - 6) / 20);
+    quietBlockEnergy = (float) (BLOCK * a * a / 2);
+    reset();
+  }
 
-    /** Feeds {@code len} samples of 16-bit PCM from {@code pcm[off..off+len)}. */
-    public void feed(short[] pcm, int off, int len) {
-        Objects.checkFromIndexSize(off, len, pcm.length);
-        int end = off + len;
-        while (off < end) {
-            int n = Math.min(end - off, stage.length - staged);
-            float[] s = stage;
-            int j = staged;
-            for (int i = 0; i < n; i++) {
-                s[j + i] = pcm[off + i];
-            }
-            staged += n;
-            off += n;
-            if (staged == stage.length) {
-                processBlock();
-            }
-        }
+  /** The sample rate this receiver was built for. */
+  public int sampleRate() {
+    return sampleRate;
+  }
+
+  /** Samples fed since construction, {@link #reset()} or {@link #finish()}. */
+  public long samplesFed() {
+    return blocks * BLOCK * decimation + staged - history;
+  }
+
+  /** Feeds {@code len} samples of 16-bit PCM from {@code pcm[off..off+len)}. */
+  public void feed(short[] pcm, int off, int len) {
+    Objects.checkFromIndexSize(off, len, pcm.length);
+    int end = off + len;
+    while (off < end) {
+      int n = Math.min(end - off, stage.length - staged);
+      float[] s = stage;
+      int j = staged;
+      for (int i = 0; i < n; i++) {
+        s[j + i] = pcm[off + i];
+      }
+      staged += n;
+      off += n;
+      if (staged == stage.length) {
+        processBlock();
+      }
     }
+  }
 
-    /**
-     * Feeds 16-bit little-endian PCM bytes, as ACS sends them, from {@code le16[off..off+len)}. A slice may end in
-     * the middle of a sample: the odd byte is kept until the next call.
-     */
-    public void feed(byte[] le16, int off, int len) {
-        Objects.checkFromIndexSize(off, len, le16.length);
-        int end = off + len;
-        if (pendingByte >= 0 && off < end) {
-            stage[staged++] = (short) (pendingByte | (le16[off++] << 8));
-            pendingByte = -1;
-            if (staged == stage.length) {
-                processBlock();
-            }
-        }
-        while (end - off >= 2) {
-            int n = Math.min((end - off) >> 1, stage.length - staged);
-            float[] s = stage;
-            int j = staged;
-            for (int i = 0; i < n; i++) {
-                int b = off + 2 * i;
-                s[j + i] = (short) ((le16[b] & 0xff) | (le16[b + 1] << 8));
-            }
-            staged += n;
-            off += 2 * n;
-            if (staged == stage.length) {
-                processBlock();
-            }
-        }
-        if (off < end) {
-            pendingByte = le16[off] & 0xff;
-        }
+  /**
+   * Feeds 16-bit little-endian PCM bytes, as ACS sends them, from {@code le16[off..off+len)}. A slice may end in
+   * the middle of a sample: the odd byte is kept until the next call.
+   */
+  public void feed(byte[] le16, int off, int len) {
+    Objects.checkFromIndexSize(off, len, le16.length);
+    int end = off + len;
+    if (pendingByte >= 0 && off < end) {
+      stage[staged++] = (short) (pendingByte | (le16[off++] << 8));
+      pendingByte = -1;
+      if (staged == stage.length) {
+        processBlock();
+      }
     }
-
-    /**
-     * Ends the stream: flushes the audio still buffered as if silence followed, reports a digit that was still
-     * sounding (ending it where the audio ended), then resets the receiver for a new stream.
-     */
-    public void finish() {
-        streamEnd = samplesFed();
-        // Silence long enough to end any digit: END_MISSES windows plus the filter delay.
-        int silence = (END_MISSES + 2) * BLOCK * decimation + history;
-        for (int i = 0; i < silence; i++) {
-            stage[staged++] = 0;
-            if (staged == stage.length) {
-                processBlock();
-            }
-        }
-        reset();
+    while (end - off >= 2) {
+      int n = Math.min((end - off) >> 1, stage.length - staged);
+      float[] s = stage;
+      int j = staged;
+      for (int i = 0; i < n; i++) {
+        int b = off + 2 * i;
+        s[j + i] = (short) ((le16[b] & 0xff) | (le16[b + 1] << 8));
+      }
+      staged += n;
+      off += 2 * n;
+      if (staged == stage.length) {
+        processBlock();
+      }
     }
+    if (off < end) {
+      pendingByte = le16[off] & 0xff;
+    }
+  }
 
-    /** Forgets everything: the next sample fed is sample 0 of a new stream. */
-    public void reset() {
-        java.util.Arrays.fill(stage, 0);
-        staged = history;
-        pendingByte = -1;
-        java.util.Arrays.fill(yRe, 0);
-        java.util.Arrays.fill(yIm, 0);
-        java.util.Arrays.fill(wRe, 0);
-        java.util.Arrays.fill(wIm, 0);
-        blocks = 0;
-        prevBlockEnergy = 0;
-        clearDigit();
-        otherKey = -1;
+  /**
+   * Ends the stream: flushes the audio still buffered as if silence followed, reports a digit that was still
+   * sounding (ending it where the audio ended), then resets the receiver for a new stream.
+   */
+  public void finish() {
+    streamEnd = samplesFed();
+    // Silence long enough to end any digit: END_MISSES windows plus the filter delay.
+    int silence = (END_MISSES + 2) * BLOCK * decimation + history;
+    for (int i = 0; i < silence; i++) {
+      stage[staged++] = 0;
+      if (staged == stage.length) {
+        processBlock();
+      }
+    }
+    reset();
+  }
+
+  /** Forgets everything: the next sample fed is sample 0 of a new stream. */
+  public void reset() {
+    java.util.Arrays.fill(stage, 0);
+    staged = history;
+    pendingByte = -1;
+    java.util.Arrays.fill(yRe, 0);
+    java.util.Arrays.fill(yIm, 0);
+    java.util.Arrays.fill(wRe, 0);
+    java.util.Arrays.fill(wIm, 0);
+    blocks = 0;
+    prevBlockEnergy = 0;
+    clearDigit();
+    otherKey = -1;
+    otherHits = 0;
+    streamEnd = Long.MAX_VALUE;
+  }
+
+  /** Where the stream ended (set by {@link #finish()}): no digit ends after it. */
+  private long streamEnd = Long.MAX_VALUE;
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Per block: decimate, filter, decide.
+
+  private void processBlock() {
+    decimate();
+    float energy = 0;
+    float[] x = block;
+    for (int i = 0; i < BLOCK; i++) {
+      energy += x[i] * x[i];
+    }
+    int slot = (int) (blocks % RING) * TONES;
+    if (energy < quietBlockEnergy) {
+      for (int t = 0; t < TONES; t++) {
+        yRe[slot + t] = 0;
+        yIm[slot + t] = 0;
+      }
+    } else {
+      goertzel(slot);
+    }
+    int hit = classifyWindow(slot, energy);
+    prevBlockEnergy = energy;
+    track(hit);
+    blocks++;
+    if (history > 0) {
+      System.arraycopy(stage, stage.length - history, stage, 0, history);
+    }
+    staged = history;
+  }
+
+  private void decimate() {
+    float[] s = stage;
+    float[] x = block;
+    if (decimation == 1) {
+      System.arraycopy(s, 0, x, 0, BLOCK);
+    } else if (decimation == 2) {
+      // Half-band: centre tap 0.5, taps at odd distances 1, 3, 5 from the centre.
+      float h0 = fir[0];
+      float h2 = fir[2];
+      float h4 = fir[4];
+      for (int j = 0, b = 0; j < BLOCK; j++, b += 2) {
+        x[j] = 0.5f * s[b + 5] + h4 * (s[b + 4] + s[b + 6]) + h2 * (s[b + 2] + s[b + 8]) + h0 * (s[b] + s[b + 10]);
+      }
+    } else {
+      float h0 = fir[0];
+      float h1 = fir[1];
+      float h2 = fir[2];
+      float h3 = fir[3];
+      float h4 = fir[4];
+      float h5 = fir[5];
+      for (int j = 0, b = 0; j < BLOCK; j++, b += 3) {
+        x[j] = h0 * (s[b] + s[b + 11]) + h1 * (s[b + 1] + s[b + 10]) + h2 * (s[b + 2] + s[b + 9])
+          + h3 * (s[b + 3] + s[b + 8]) + h4 * (s[b + 4] + s[b + 7]) + h5 * (s[b + 5] + s[b + 6]);
+      }
+    }
+  }
+
+  /** Eight Goertzel filters over the block, in two passes of four to keep the state in registers. */
+  private void goertzel(int slot) {
+    float[] x = block;
+    for (int g = 0; g < TONES; g += 4) {
+      float c0 = COEF[g];
+      float c1 = COEF[g + 1];
+      float c2 = COEF[g + 2];
+      float c3 = COEF[g + 3];
+      float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      for (int i = 0; i < BLOCK; i++) {
+        float v = x[i];
+        float n0 = v + c0 * a0 - b0;
+        float n1 = v + c1 * a1 - b1;
+        float n2 = v + c2 * a2 - b2;
+        float n3 = v + c3 * a3 - b3;
+        b0 = a0; b1 = a1; b2 = a2; b3 = a3;
+        a0 = n0; a1 = n1; a2 = n2; a3 = n3;
+      }
+      // y = s[n-1] - e^{-jw} s[n-2]: the block's DFT at w, up to a phase common to every block.
+      yRe[slot + g] = a0 - COS_W[g] * b0;
+      yIm[slot + g] = SIN_W[g] * b0;
+      yRe[slot + g + 1] = a1 - COS_W[g + 1] * b1;
+      yIm[slot + g + 1] = SIN_W[g + 1] * b1;
+      yRe[slot + g + 2] = a2 - COS_W[g + 2] * b2;
+      yIm[slot + g + 2] = SIN_W[g + 2] * b2;
+      yRe[slot + g + 3] = a3 - COS_W[g + 3] * b3;
+      yIm[slot + g + 3] = SIN_W[g + 3] * b3;
+    }
+  }
+
+  /** Returns the key index (row * 4 + column) the 10 ms window ending with this block is a hit for, or -1. */
+  private int classifyWindow(int slot, float blockEnergy) {
+    int prev = (int) ((blocks + RING - 1) % RING) * TONES;
+    int win = (int) (blocks & 1) * TONES;
+    int row = -1;
+    int col = -1;
+    float rowE = 0, rowE2 = 0, colE = 0, colE2 = 0;
+    for (int t = 0; t < TONES; t++) {
+      // Window = previous block + this block rotated back by the block's phase advance at the tone.
+      float br = yRe[slot + t];
+      float bi = yIm[slot + t];
+      float qr = ROT_RE[t] * br - ROT_IM[t] * bi;
+      float qi = ROT_RE[t] * bi + ROT_IM[t] * br;
+      float wr = yRe[prev + t] + qr;
+      float wi = yIm[prev + t] + qi;
+      wRe[win + t] = wr;
+      wIm[win + t] = wi;
+      float e = gain[t] * (wr * wr + wi * wi);
+      if (t < 4) {
+        if (e > rowE) { rowE2 = rowE; rowE = e; row = t; } else if (e > rowE2) { rowE2 = e; }
+      } else {
+        if (e > colE) { colE2 = colE; colE = e; col = t; } else if (e > colE2) { colE2 = e; }
+      }
+    }
+    // Cheap screens first (most windows of speech or silence stop here). An off-frequency tone reads up to
+    // 2.6 dB low in the window, hence the halved level threshold before the correction below.
+    if (rowE < 0.5f * minToneEnergy || colE < 0.5f * minToneEnergy) {
+      return -1;
+    }
+    if (rowE < DOMINANCE * rowE2 || colE < DOMINANCE * colE2) {
+      return -1;
+    }
+    // Remove each tone's leakage into the other's bin (up to -20 dB for 941/1209 Hz in 10 ms), which would
+    // otherwise bend the twist by up to 2 dB and the phase by 0.1 rad when one tone is much louder.
+    int pair = row * 4 + (col - 4);
+    unmix(pair, row, col, TONES - win);
+    float pr1 = rowRe, pr2 = rowIm, pc1 = colRe, pc2 = colIm;
+    unmix(pair, row, col, win);
+    float rowLoss = frequencyLoss(row, rowRe, rowIm, pr1, pr2);
+    float colLoss = frequencyLoss(col, colRe, colIm, pc1, pc2);
+    if (rowLoss <= 0 || colLoss <= 0) {
+      return -1;
+    }
+    rowE = gain[row] * (rowRe * rowRe + rowIm * rowIm) / rowLoss;
+    colE = gain[col] * (colRe * colRe + colIm * colIm) / colLoss;
+    if (rowE < minToneEnergy || colE < minToneEnergy) {
+      return -1;
+    }
+    if (colE > TWIST_HIGH * rowE || rowE > TWIST_LOW * colE) {
+      return -1;
+    }
+    if ((rowE + colE) * FRACTION_SCALE < prevBlockEnergy + blockEnergy) {
+      return -1;
+    }
+    lastRowE = rowE;
+    lastColE = colE;
+    return pair;
+  }
+
+  // Output of unmix(): the pair's window values with the mutual leakage removed.
+  private float rowRe, rowIm, colRe, colIm;
+
+  private void unmix(int pair, int row, int col, int w) {
+    float ar = wRe[w + row], ai = wIm[w + row];
+    float br = wRe[w + col], bi = wIm[w + col];
+    rowRe = ar - (COL_INTO_ROW_RE[pair] * br - COL_INTO_ROW_IM[pair] * bi);
+    rowIm = ai - (COL_INTO_ROW_RE[pair] * bi + COL_INTO_ROW_IM[pair] * br);
+    colRe = br - (ROW_INTO_COL_RE[pair] * ar - ROW_INTO_COL_IM[pair] * ai);
+    colIm = bi - (ROW_INTO_COL_RE[pair] * ai + ROW_INTO_COL_IM[pair] * ar);
+  }
+
+  private float lastRowE;
+  private float lastColE;
+
+  /**
+   * Checks the tone's frequency from its phase advance between the previous window ({@code a}) and this one
+   * ({@code b}, 5 ms later), and returns the energy loss of the 10 ms window at that frequency offset (sinc²), or
+   * 0 when the tone is outside its tolerance. Whole 10 ms windows, not single 5 ms blocks: in a 5 ms block the
+   * other group's tone leaks into the bin at up to -14 dB (941 and 1209 Hz are only 268 Hz apart).
+   */
+  private static float frequencyLoss(int t, float br, float bi, float ar, float ai) {
+    float qr = ROT_RE[t] * br - ROT_IM[t] * bi;
+    float qi = ROT_RE[t] * bi + ROT_IM[t] * br;
+    float re = qr * ar + qi * ai; // Re(q * conj(a)) = |q||a| cos(phase advance)
+    if (re <= 0) {
+      return 0;
+    }
+    float im = qi * ar - qr * ai;
+    float norm2 = re * re + im * im;
+    if (re * re < COS2_LIMIT[t] * norm2) {
+      return 0;
+    }
+    // Offset of theta rad per block = theta / BLOCK rad per sample: the 2-block window loses sinc²(theta).
+    double theta = Math.atan2(Math.abs(im), re);
+    if (theta < 1e-3) {
+      return 1;
+    }
+    double sinc = Math.sin(theta) / theta;
+    return (float) (sinc * sinc);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Digit state machine (in blocks of 5 ms).
+
+  private void track(int hit) {
+    if (key >= 0 && hit == key) {
+      hits++;
+      misses = 0;
+      otherHits = 0;
+      lastHitBlock = blocks;
+      addLevel();
+      tailRow[0] = blockPower(blocks, true);
+      tailCol[0] = blockPower(blocks, false);
+      if (!active && hits >= MIN_HITS) {
+        startDigit();
+      }
+      return;
+    }
+    if (key >= 0) {
+      misses++;
+      tailRow[misses] = blockPower(blocks, true);
+      tailCol[misses] = blockPower(blocks, false);
+      if (hit >= 0) {
+        if (hit == otherKey) {
+          otherHits++;
+        } else {
+          otherKey = hit;
+          otherHits = 1;
+        }
+      } else {
         otherHits = 0;
-        streamEnd = Long.MAX_VALUE;
+      }
+      if (misses >= END_MISSES) {
+        endDigit();
+        if (otherHits > 0) {
+          // Another key took over without a pause: keep counting its hits.
+          int taken = otherHits;
+          beginCandidate(otherKey);
+          hits = taken;
+        }
+      }
+      return;
     }
-
-    /** Where the stream ended (set by {@link #finish()}): no digit ends after it. */
-    private long streamEnd = Long.MAX_VALUE;
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Per block: decimate, filter, decide.
-
-    private void processBlock() {
-        decimate();
-        float energy = 0;
-        float[] x = block;
-        for (int i = 0; i < BLOCK; i++) {
-            energy += x[i] * x[i];
-        }
-        int slot = (int) (blocks % RING) * TONES;
-        if (energy < quietBlockEnergy) {
-            for (int t = 0; t < TONES; t++) {
-                yRe[slot + t] = 0;
-                yIm[slot + t] = 0;
-            }
-        } else {
-            goertzel(slot);
-        }
-        int hit = classifyWindow(slot, energy);
-        prevBlockEnergy = energy;
-        track(hit);
-        blocks++;
-        if (history > 0) {
-            System.arraycopy(stage, stage.length - history, stage, 0, history);
-        }
-        staged = history;
+    if (hit >= 0) {
+      beginCandidate(hit);
     }
+  }
 
-    private void decimate() {
-        float[] s = stage;
-        float[] x = block;
-        if (decimation == 1) {
-            System.arraycopy(s, 0, x, 0, BLOCK);
-        } else if (decimation == 2) {
-            // Half-band: centre tap 0.5, taps at odd distances 1, 3, 5 from the centre.
-            float h0 = fir[0];
-            float h2 = fir[2];
-            float h4 = fir[4];
-            for (int j = 0, b = 0; j < BLOCK; j++, b += 2) {
-                x[j] = 0.5f * s[b + 5] + h4 * (s[b + 4] + s[b + 6]) + h2 * (s[b + 2] + s[b + 8]) + h0 * (s[b] + s[b + 10]);
-            }
-        } else {
-            float h0 = fir[0];
-            float h1 = fir[1];
-            float h2 = fir[2];
-            float h3 = fir[3];
-            float h4 = fir[4];
-            float h5 = fir[5];
-            for (int j = 0, b = 0; j < BLOCK; j++, b += 3) {
-                x[j] = h0 * (s[b] + s[b + 11]) + h1 * (s[b + 1] + s[b + 10]) + h2 * (s[b + 2] + s[b + 9])
-                    + h3 * (s[b + 3] + s[b + 8]) + h4 * (s[b + 4] + s[b + 7]) + h5 * (s[b + 5] + s[b + 6]);
-            }
-        }
+  private void beginCandidate(int k) {
+    key = k;
+    active = false;
+    hits = 1;
+    misses = 0;
+    otherKey = -1;
+    otherHits = 0;
+    firstHitBlock = blocks;
+    lastHitBlock = blocks;
+    sumRowEnergy = 0;
+    sumColEnergy = 0;
+    levelWindows = 0;
+    addLevel();
+    for (int i = 0; i < RING; i++) {
+      onsetRow[i] = blockPower(blocks - i, true);
+      onsetCol[i] = blockPower(blocks - i, false);
     }
+    tailRow[0] = onsetRow[0];
+    tailCol[0] = onsetCol[0];
+  }
 
-    /** Eight Goertzel filters over the block, in two passes of four to keep the state in registers. */
-    private void goertzel(int slot) {
-        float[] x = block;
-        for (int g = 0; g < TONES; g += 4) {
-            float c0 = COEF[g];
-            float c1 = COEF[g + 1];
-            float c2 = COEF[g + 2];
-            float c3 = COEF[g + 3];
-            float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-            float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-            for (int i = 0; i < BLOCK; i++) {
-                float v = x[i];
-                float n0 = v + c0 * a0 - b0;
-                float n1 = v + c1 * a1 - b1;
-                float n2 = v + c2 * a2 - b2;
-                float n3 = v + c3 * a3 - b3;
-                b0 = a0; b1 = a1; b2 = a2; b3 = a3;
-                a0 = n0; a1 = n1; a2 = n2; a3 = n3;
-            }
-            // y = s[n-1] - e^{-jw} s[n-2]: the block's DFT at w, up to a phase common to every block.
-            yRe[slot + g] = a0 - COS_W[g] * b0;
-            yIm[slot + g] = SIN_W[g] * b0;
-            yRe[slot + g + 1] = a1 - COS_W[g + 1] * b1;
-            yIm[slot + g + 1] = SIN_W[g + 1] * b1;
-            yRe[slot + g + 2] = a2 - COS_W[g + 2] * b2;
-            yIm[slot + g + 2] = SIN_W[g + 2] * b2;
-            yRe[slot + g + 3] = a3 - COS_W[g + 3] * b3;
-            yIm[slot + g + 3] = SIN_W[g + 3] * b3;
-        }
+  private void addLevel() {
+    if (levelWindows == 0) {
+      firstRowE = lastRowE;
+      firstColE = lastColE;
     }
+    lastHitRowE = lastRowE;
+    lastHitColE = lastColE;
+    sumRowEnergy += lastRowE;
+    sumColEnergy += lastColE;
+    levelWindows++;
+  }
 
-    /** Returns the key index (row * 4 + column) the 10 ms window ending with this block is a hit for, or -1. */
-    private int classifyWindow(int slot, float blockEnergy) {
-        int prev = (int) ((blocks + RING - 1) % RING) * TONES;
-        int win = (int) (blocks & 1) * TONES;
-        int row = -1;
-        int col = -1;
-        float rowE = 0, rowE2 = 0, colE = 0, colE2 = 0;
-        for (int t = 0; t < TONES; t++) {
-            // Window = previous block + this block rotated back by the block's phase advance at the tone.
-            float br = yRe[slot + t];
-            float bi = yIm[slot + t];
-            float qr = ROT_RE[t] * br - ROT_IM[t] * bi;
-            float qi = ROT_RE[t] * bi + ROT_IM[t] * br;
-            float wr = yRe[prev + t] + qr;
-            float wi = yIm[prev + t] + qi;
-            wRe[win + t] = wr;
-            wIm[win + t] = wi;
-            float e = gain[t] * (wr * wr + wi * wi);
-            if (t < 4) {
-                if (e > rowE) { rowE2 = rowE; rowE = e; row = t; } else if (e > rowE2) { rowE2 = e; }
-            } else {
-                if (e > colE) { colE2 = colE; colE = e; col = t; } else if (e > colE2) { colE2 = e; }
-            }
-        }
-        // Cheap screens first (most windows of speech or silence stop here). An off-frequency tone reads up to
-        // 2.6 dB low in the window, hence the halved level threshold before the correction below.
-        if (rowE < 0.5f * minToneEnergy || colE < 0.5f * minToneEnergy) {
-            return -1;
-        }
-        if (rowE < DOMINANCE * rowE2 || colE < DOMINANCE * colE2) {
-            return -1;
-        }
-        // Remove each tone's leakage into the other's bin (up to -20 dB for 941/1209 Hz in 10 ms), which would
-        // otherwise bend the twist by up to 2 dB and the phase by 0.1 rad when one tone is much louder.
-        int pair = row * 4 + (col - 4);
-        unmix(pair, row, col, TONES - win);
-        float pr1 = rowRe, pr2 = rowIm, pc1 = colRe, pc2 = colIm;
-        unmix(pair, row, col, win);
-        float rowLoss = frequencyLoss(row, rowRe, rowIm, pr1, pr2);
-        float colLoss = frequencyLoss(col, colRe, colIm, pc1, pc2);
-        if (rowLoss <= 0 || colLoss <= 0) {
-            return -1;
-        }
-        rowE = gain[row] * (rowRe * rowRe + rowIm * rowIm) / rowLoss;
-        colE = gain[col] * (colRe * colRe + colIm * colIm) / colLoss;
-        if (rowE < minToneEnergy || colE < minToneEnergy) {
-            return -1;
-        }
-        if (colE > TWIST_HIGH * rowE || rowE > TWIST_LOW * colE) {
-            return -1;
-        }
-        if ((rowE + colE) * FRACTION_SCALE < prevBlockEnergy + blockEnergy) {
-            return -1;
-        }
-        lastRowE = rowE;
-        lastColE = colE;
-        return pair;
+  /**
+   * Mean window energy of the digit's row (or column) tone over its hits, leaving out the first and last hit when
+   * there are enough: those windows are only partly inside the tone.
+   */
+  private double meanEnergy(boolean rowTone) {
+    double sum = rowTone ? sumRowEnergy : sumColEnergy;
+    if (levelWindows < 3) {
+      return sum / levelWindows;
     }
+    return (sum - (rowTone ? firstRowE + lastHitRowE : firstColE + lastHitColE)) / (levelWindows - 2);
+  }
 
-    // Output of unmix(): the pair's window values with the mutual leakage removed.
-    private float rowRe, rowIm, colRe, colIm;
-
-    private void unmix(int pair, int row, int col, int w) {
-        float ar = wRe[w + row], ai = wIm[w + row];
-        float br = wRe[w + col], bi = wIm[w + col];
-        rowRe = ar - (COL_INTO_ROW_RE[pair] * br - COL_INTO_ROW_IM[pair] * bi);
-        rowIm = ai - (COL_INTO_ROW_RE[pair] * bi + COL_INTO_ROW_IM[pair] * br);
-        colRe = br - (ROW_INTO_COL_RE[pair] * ar - ROW_INTO_COL_IM[pair] * ai);
-        colIm = bi - (ROW_INTO_COL_RE[pair] * ai + ROW_INTO_COL_IM[pair] * ar);
+  /**
+   * |y|^2 of the digit's row or column tone in a recent block (zero before the stream started), with the other
+   * tone's leakage removed: in a 5 ms block it reaches -14 dB and would blur the edges by a millisecond or two.
+   */
+  private float blockPower(long block, boolean rowTone) {
+    if (block < 0) {
+      return 0;
     }
-
-    private float lastRowE;
-    private float lastColE;
-
-    /**
-     * Checks the tone's frequency from its phase advance between the previous window ({@code a}) and this one
-     * ({@code b}, 5 ms later), and returns the energy loss of the 10 ms window at that frequency offset (sinc²), or
-     * 0 when the tone is outside its tolerance. Whole 10 ms windows, not single 5 ms blocks: in a 5 ms block the
-     * other group's tone leaks into the bin at up to -14 dB (941 and 1209 Hz are only 268 Hz apart).
-     */
-    private static float frequencyLoss(int t, float br, float bi, float ar, float ai) {
-        float qr = ROT_RE[t] * br - ROT_IM[t] * bi;
-        float qi = ROT_RE[t] * bi + ROT_IM[t] * br;
-        float re = qr * ar + qi * ai; // Re(q * conj(a)) = |q||a| cos(phase advance)
-        if (re <= 0) {
-            return 0;
-        }
-        float im = qi * ar - qr * ai;
-        float norm2 = re * re + im * im;
-        if (re * re < COS2_LIMIT[t] * norm2) {
-            return 0;
-        }
-        // Offset of theta rad per block = theta / BLOCK rad per sample: the 2-block window loses sinc²(theta).
-        double theta = Math.atan2(Math.abs(im), re);
-        if (theta < 1e-3) {
-            return 1;
-        }
-        double sinc = Math.sin(theta) / theta;
-        return (float) (sinc * sinc);
+    int s = (int) (block % RING) * TONES;
+    int row = key >> 2;
+    int col = 4 + (key & 3);
+    float ar = yRe[s + row], ai = yIm[s + row];
+    float br = yRe[s + col], bi = yIm[s + col];
+    float re, im;
+    if (rowTone) {
+      re = ar - (BLOCK_COL_INTO_ROW_RE[key] * br - BLOCK_COL_INTO_ROW_IM[key] * bi);
+      im = ai - (BLOCK_COL_INTO_ROW_RE[key] * bi + BLOCK_COL_INTO_ROW_IM[key] * br);
+    } else {
+      re = br - (BLOCK_ROW_INTO_COL_RE[key] * ar - BLOCK_ROW_INTO_COL_IM[key] * ai);
+      im = bi - (BLOCK_ROW_INTO_COL_RE[key] * ai + BLOCK_ROW_INTO_COL_IM[key] * ar);
     }
+    return re * re + im * im;
+  }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Digit state machine (in blocks of 5 ms).
+  private void startDigit() {
+    active = true;
+    // The first hit's second block lies fully inside the tone (a window that is a hit is at least 70% tone).
+    // Walk back over the blocks before it: full ones count whole, the first partial one by its coverage.
+    double start8k = firstHitBlock * BLOCK;
+    for (int i = 1; i < RING; i++) {
+      double c = coverage(onsetRow[i], onsetCol[i]);
+      if (c >= FULL_BLOCK) {
+        start8k -= BLOCK;
+        continue;
+      }
+      if (c >= EMPTY_BLOCK) {
+        start8k -= c * BLOCK;
+      }
+      break;
+    }
+    startSample = Math.max(0, Math.round(start8k * decimation - delayInput));
+    listener.onDigitStarted(KEYS[key], startSample);
+  }
 
-    private void track(int hit) {
-        if (key >= 0 && hit == key) {
-            hits++;
-            misses = 0;
-            otherHits = 0;
-            lastHitBlock = blocks;
-            addLevel();
-            tailRow[0] = blockPower(blocks, true);
-            tailCol[0] = blockPower(blocks, false);
-            if (!active && hits >= MIN_HITS) {
-                startDigit();
-            }
-            return;
+  private void endDigit() {
+    if (active) {
+      // The last hit's first block lies fully inside the tone; walk forward from the last hit's second block.
+      double end8k = lastHitBlock * BLOCK;
+      for (int i = 0; i <= misses; i++) {
+        double c = coverage(tailRow[i], tailCol[i]);
+        if (c >= FULL_BLOCK) {
+          end8k += BLOCK;
+          continue;
         }
-        if (key >= 0) {
-            misses++;
-            tailRow[misses] = blockPower(blocks, true);
-            tailCol[misses] = blockPower(blocks, false);
-            if (hit >= 0) {
-                if (hit == otherKey) {
-                    otherHits++;
-                } else {
-                    otherKey = hit;
-                    otherHits = 1;
-                }
-            } else {
-                otherHits = 0;
-            }
-            if (misses >= END_MISSES) {
-                endDigit();
-                if (otherHits > 0) {
-                    // Another key took over without a pause: keep counting its hits.
-                    int taken = otherHits;
-                    beginCandidate(otherKey);
-                    hits = taken;
-                }
-            }
-            return;
+        if (c >= EMPTY_BLOCK) {
+          end8k += c * BLOCK;
         }
-        if (hit >= 0) {
-            beginCandidate(hit);
-        }
+        break;
+      }
+      long endSample = Math.min(streamEnd, Math.round(end8k * decimation - delayInput));
+      endSample = Math.max(endSample, startSample + 1);
+      listener.onDigit(new DtmfDigit(KEYS[key], startSample, endSample, sampleRate,
+        (float) toDbm0(meanEnergy(true)), (float) toDbm0(meanEnergy(false))));
     }
+    clearDigit();
+  }
 
-    private void beginCandidate(int k) {
-        key = k;
-        active = false;
-        hits = 1;
-        misses = 0;
-        otherKey = -1;
-        otherHits = 0;
-        firstHitBlock = blocks;
-        lastHitBlock = blocks;
-        sumRowEnergy = 0;
-        sumColEnergy = 0;
-        levelWindows = 0;
-        addLevel();
-        for (int i = 0; i < RING; i++) {
-            onsetRow[i] = blockPower(blocks - i, true);
-            onsetCol[i] = blockPower(blocks - i, false);
-        }
-        tailRow[0] = onsetRow[0];
-        tailCol[0] = onsetCol[0];
+  /**
+   * Blocks whose coverage reads at least this are counted as fully inside the tone: a 5 ms block's amplitude
+   * ripples by about ±5% with the tone's phase (the sine's negative-frequency image leaks into the bin).
+   */
+  private static final double FULL_BLOCK = 0.85;
+  /** Blocks reading less than this are counted as outside the tone (noise, or a sliver of it). */
+  private static final double EMPTY_BLOCK = 0.15;
+
+  /** How much of a block the digit's tones cover, from their amplitude relative to the digit's mean. */
+  private double coverage(float row, float col) {
+    // Mean window energy per tone, as the |y|^2 of one full block (a window is two blocks: twice the amplitude).
+    double refRow = meanEnergy(true) / 4 / gain[key >> 2];
+    double refCol = meanEnergy(false) / 4 / gain[4 + (key & 3)];
+    return (Math.sqrt(row / refRow) + Math.sqrt(col / refCol)) / 2;
+  }
+
+  private void clearDigit() {
+    key = -1;
+    active = false;
+    hits = 0;
+    misses = 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Levels and filters.
+
+  /** |Goertzel|^2 of a 10 ms window holding one sine at {@code dbm0}. */
+  static double windowEnergy(double dbm0) {
+    double a = DBM0_AMPLITUDE * Math.pow(10, dbm0 / 20);
+    double half = a * WINDOW / 2;
+    return half * half;
+  }
+
+  private static double toDbm0(double windowEnergy) {
+    double a = 2 * Math.sqrt(windowEnergy) / WINDOW;
+    return 20 * Math.log10(Math.max(a, 1e-9) / DBM0_AMPLITUDE);
+  }
+
+  private static float[] halfBand(double h0, double h2, double h4) {
+    double scale = 0.25 / (h0 + h2 + h4); // exact half-band: side taps sum to 0.5 with the centre at 0.5
+    float[] h = new float[11];
+    h[0] = h[10] = (float) (h0 * scale);
+    h[2] = h[8] = (float) (h2 * scale);
+    h[4] = h[6] = (float) (h4 * scale);
+    h[5] = 0.5f;
+    return h;
+  }
+
+  private static float[] symmetric(double... half) {
+    double sum = 0;
+    for (double v : half) {
+      sum += 2 * v;
     }
-
-    private void addLevel() {
-        if (levelWindows == 0) {
-            firstRowE = lastRowE;
-            firstColE = lastColE;
-        }
-        lastHitRowE = lastRowE;
-        lastHitColE = lastColE;
-        sumRowEnergy += lastRowE;
-        sumColEnergy += lastColE;
-        levelWindows++;
+    float[] h = new float[2 * half.length];
+    for (int i = 0; i < half.length; i++) {
+      h[i] = h[h.length - 1 - i] = (float) (half[i] / sum);
     }
+    return h;
+  }
 
-    /**
-     * Mean window energy of the digit's row (or column) tone over its hits, leaving out the first and last hit when
-     * there are enough: those windows are only partly inside the tone.
-     */
-    private double meanEnergy(boolean rowTone) {
-        double sum = rowTone ? sumRowEnergy : sumColEnergy;
-        if (levelWindows < 3) {
-            return sum / levelWindows;
-        }
-        return (sum - (rowTone ? firstRowE + lastHitRowE : firstColE + lastHitColE)) / (levelWindows - 2);
+  /** Magnitude response of an FIR at a frequency given as a fraction of its sample rate. */
+  private static double response(float[] h, double f) {
+    double re = 0, im = 0;
+    for (int i = 0; i < h.length; i++) {
+      re += h[i] * Math.cos(2 * Math.PI * f * i);
+      im -= h[i] * Math.sin(2 * Math.PI * f * i);
     }
-
-    /**
-     * |y|^2 of the digit's row or column tone in a recent block (zero before the stream started), with the other
-     * tone's leakage removed: in a 5 ms block it reaches -14 dB and would blur the edges by a millisecond or two.
-     */
-    private float blockPower(long block, boolean rowTone) {
-        if (block < 0) {
-            return 0;
-        }
-        int s = (int) (block % RING) * TONES;
-        int row = key >> 2;
-        int col = 4 + (key & 3);
-        float ar = yRe[s + row], ai = yIm[s + row];
-        float br = yRe[s + col], bi = yIm[s + col];
-        float re, im;
-        if (rowTone) {
-            re = ar - (BLOCK_COL_INTO_ROW_RE[key] * br - BLOCK_COL_INTO_ROW_IM[key] * bi);
-            im = ai - (BLOCK_COL_INTO_ROW_RE[key] * bi + BLOCK_COL_INTO_ROW_IM[key] * br);
-        } else {
-            re = br - (BLOCK_ROW_INTO_COL_RE[key] * ar - BLOCK_ROW_INTO_COL_IM[key] * ai);
-            im = bi - (BLOCK_ROW_INTO_COL_RE[key] * ai + BLOCK_ROW_INTO_COL_IM[key] * ar);
-        }
-        return re * re + im * im;
-    }
-
-    private void startDigit() {
-        active = true;
-        // The first hit's second block lies fully inside the tone (a window that is a hit is at least 70% tone).
-        // Walk back over the blocks before it: full ones count whole, the first partial one by its coverage.
-        double start8k = firstHitBlock * BLOCK;
-        for (int i = 1; i < RING; i++) {
-            double c = coverage(onsetRow[i], onsetCol[i]);
-            if (c >= FULL_BLOCK) {
-                start8k -= BLOCK;
-                continue;
-            }
-            if (c >= EMPTY_BLOCK) {
-                start8k -= c * BLOCK;
-            }
-            break;
-        }
-        startSample = Math.max(0, Math.round(start8k * decimation - delayInput));
-        listener.onDigitStarted(KEYS[key], startSample);
-    }
-
-    private void endDigit() {
-        if (active) {
-            // The last hit's first block lies fully inside the tone; walk forward from the last hit's second block.
-            double end8k = lastHitBlock * BLOCK;
-            for (int i = 0; i <= misses; i++) {
-                double c = coverage(tailRow[i], tailCol[i]);
-                if (c >= FULL_BLOCK) {
-                    end8k += BLOCK;
-                    continue;
-                }
-                if (c >= EMPTY_BLOCK) {
-                    end8k += c * BLOCK;
-                }
-                break;
-            }
-            long endSample = Math.min(streamEnd, Math.round(end8k * decimation - delayInput));
-            endSample = Math.max(endSample, startSample + 1);
-            listener.onDigit(new DtmfDigit(KEYS[key], startSample, endSample, sampleRate,
-                (float) toDbm0(meanEnergy(true)), (float) toDbm0(meanEnergy(false))));
-        }
-        clearDigit();
-    }
-
-    /**
-     * Blocks whose coverage reads at least this are counted as fully inside the tone: a 5 ms block's amplitude
-     * ripples by about ±5% with the tone's phase (the sine's negative-frequency image leaks into the bin).
-     */
-    private static final double FULL_BLOCK = 0.85;
-    /** Blocks reading less than this are counted as outside the tone (noise, or a sliver of it). */
-    private static final double EMPTY_BLOCK = 0.15;
-
-    /** How much of a block the digit's tones cover, from their amplitude relative to the digit's mean. */
-    private double coverage(float row, float col) {
-        // Mean window energy per tone, as the |y|^2 of one full block (a window is two blocks: twice the amplitude).
-        double refRow = meanEnergy(true) / 4 / gain[key >> 2];
-        double refCol = meanEnergy(false) / 4 / gain[4 + (key & 3)];
-        return (Math.sqrt(row / refRow) + Math.sqrt(col / refCol)) / 2;
-    }
-
-    private void clearDigit() {
-        key = -1;
-        active = false;
-        hits = 0;
-        misses = 0;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Levels and filters.
-
-    /** |Goertzel|^2 of a 10 ms window holding one sine at {@code dbm0}. */
-    static double windowEnergy(double dbm0) {
-        double a = DBM0_AMPLITUDE * Math.pow(10, dbm0 / 20);
-        double half = a * WINDOW / 2;
-        return half * half;
-    }
-
-    private static double toDbm0(double windowEnergy) {
-        double a = 2 * Math.sqrt(windowEnergy) / WINDOW;
-        return 20 * Math.log10(Math.max(a, 1e-9) / DBM0_AMPLITUDE);
-    }
-
-    private static float[] halfBand(double h0, double h2, double h4) {
-        double scale = 0.25 / (h0 + h2 + h4); // exact half-band: side taps sum to 0.5 with the centre at 0.5
-        float[] h = new float[11];
-        h[0] = h[10] = (float) (h0 * scale);
-        h[2] = h[8] = (float) (h2 * scale);
-        h[4] = h[6] = (float) (h4 * scale);
-        h[5] = 0.5f;
-        return h;
-    }
-
-    private static float[] symmetric(double... half) {
-        double sum = 0;
-        for (double v : half) {
-            sum += 2 * v;
-        }
-        float[] h = new float[2 * half.length];
-        for (int i = 0; i < half.length; i++) {
-            h[i] = h[h.length - 1 - i] = (float) (half[i] / sum);
-        }
-        return h;
-    }
-
-    /** Magnitude response of an FIR at a frequency given as a fraction of its sample rate. */
-    private static double response(float[] h, double f) {
-        double re = 0, im = 0;
-        for (int i = 0; i < h.length; i++) {
-            re += h[i] * Math.cos(2 * Math.PI * f * i);
-            im -= h[i] * Math.sin(2 * Math.PI * f * i);
-        }
-        return Math.hypot(re, im);
-    }
+    return Math.hypot(re, im);
+  }
 }
