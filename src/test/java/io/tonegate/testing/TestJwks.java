@@ -96,7 +96,12 @@ public final class TestJwks implements AutoCloseable {
 
   /** Claims valid for an hour from now with this issuer and audience. */
   public static JsonObject claims(String issuer, String audience) {
-    long now = Instant.now().getEpochSecond();
+    return claims(issuer, audience, Instant.now());
+  }
+
+  /** Claims valid for an hour from {@code at}. */
+  public static JsonObject claims(String issuer, String audience, Instant at) {
+    long now = at.getEpochSecond();
     return new JsonObject().put("iss", issuer).put("aud", audience).put("iat", now).put("nbf", now - 5)
         .put("exp", now + 3600);
   }
