@@ -41,7 +41,7 @@ public final class DtmfReceiver {
   /** The strongest tone of a group must exceed every other tone of that group by this much. */
   public static final double MIN_DOMINANCE_DB = 1.5;
   /** Share of the window's energy the two tones must carry; rejects speech, whose energy is spread. */
-  public static final double MIN_TONE_ENERGY_FRACTION = 0.80;
+  public static final double MIN_TONE_ENERGY_FRACTION = 0.90;
   /** Consecutive-ish hits (5 ms apart) needed to recognise a digit: about 30 ms of tone. */
   public static final int MIN_HITS = 5;
   /** Consecutive misses (5 ms apart) that end a digit: a gap of about 25 to 35 ms. */
@@ -72,11 +72,23 @@ public final class DtmfReceiver {
   private static final float[] ROT_IM = new float[TONES];
   /** cos² of the largest phase advance per block allowed for a tone (its frequency tolerance). */
   private static final float[] COS2_LIMIT = new float[TONES];
-  /** Leakage of a column tone into a row bin and back over a 10 ms window, per key (in window-output phase). */
-  private static final float[] COL_INTO_ROW_RE = new float[16];
-  private static final float[] COL_INTO_ROW_IM = new float[16];
-  private static final float[] ROW_INTO_COL_RE = new float[16];
-  private static final float[] ROW_INTO_COL_IM = new float[16];
+  /**
+   * Cross and self-image terms of the energy of two sines over the window, as factors of a_r a_c, a_r conj(a_c)
+   * and a^2 with a in window units (N/2 times the complex amplitude): for sines of complex amplitude b,
+   * sum (s_r + s_c)^2 = N(|b_r|^2 + |b_c|^2)/2 + Re[b_r b_c D(w_r + w_c) + b_r conj(b_c) D(w_r - w_c)]
+   * + Re[b_r^2 D(2w_r) + b_c^2 D(2w_c)] / 2, with D the Dirichlet kernel of the window.
+   */
+  private static final float[] SUM_RE = new float[16];
+  private static final float[] SUM_IM = new float[16];
+  private static final float[] DIFF_RE = new float[16];
+  private static final float[] DIFF_IM = new float[16];
+  private static final float[] SELF_RE = new float[TONES];
+  private static final float[] SELF_IM = new float[TONES];
+  /** Per key: the 4x4 real matrix that fits two sines to the row and column window DFTs (see fitPair). */
+  private static final float[] FIT = new float[16 * 16];
+  /** e^{-jw(BLOCK-1)}: from a Goertzel output to the DFT referenced to the first sample. */
+  private static final float[] TO_DFT_RE = new float[TONES];
+  private static final float[] TO_DFT_IM = new float[TONES];
   private static final float[] BLOCK_COL_INTO_ROW_RE = new float[16];
   private static final float[] BLOCK_COL_INTO_ROW_IM = new float[16];
   private static final float[] BLOCK_ROW_INTO_COL_RE = new float[16];
@@ -95,26 +107,97 @@ public final class DtmfReceiver {
       double limitHz = (0.015 * hz + 2 + 0.035 * hz) / 2;
       double c = Math.cos(2 * Math.PI * limitHz * BLOCK / DETECTOR_RATE);
       COS2_LIMIT[i] = (float) (c * c);
+      double[] self = dirichlet(2 * w, WINDOW);
+      SELF_RE[i] = (float) (2.0 / WINDOW / WINDOW * self[0]);
+      SELF_IM[i] = (float) (2.0 / WINDOW / WINDOW * self[1]);
+      TO_DFT_RE[i] = (float) Math.cos(w * (BLOCK - 1));
+      TO_DFT_IM[i] = (float) -Math.sin(w * (BLOCK - 1));
     }
     for (int r = 0; r < 4; r++) {
       for (int c = 0; c < 4; c++) {
         double wr = 2 * Math.PI * ROW_HZ[r] / DETECTOR_RATE;
         double wc = 2 * Math.PI * COL_HZ[c] / DETECTOR_RATE;
         int key = r * 4 + c;
-        double[] k = leak(wc, wr, WINDOW);
-        COL_INTO_ROW_RE[key] = (float) k[0];
-        COL_INTO_ROW_IM[key] = (float) k[1];
-        k = leak(wr, wc, WINDOW);
-        ROW_INTO_COL_RE[key] = (float) k[0];
-        ROW_INTO_COL_IM[key] = (float) k[1];
-        k = leak(wc, wr, BLOCK);
+        double[] k = leak(wc, wr, BLOCK);
         BLOCK_COL_INTO_ROW_RE[key] = (float) k[0];
         BLOCK_COL_INTO_ROW_IM[key] = (float) k[1];
         k = leak(wr, wc, BLOCK);
         BLOCK_ROW_INTO_COL_RE[key] = (float) k[0];
         BLOCK_ROW_INTO_COL_IM[key] = (float) k[1];
+        double[] d = dirichlet(wr + wc, WINDOW);
+        SUM_RE[key] = (float) (4.0 / WINDOW / WINDOW * d[0]);
+        SUM_IM[key] = (float) (4.0 / WINDOW / WINDOW * d[1]);
+        d = dirichlet(wr - wc, WINDOW);
+        DIFF_RE[key] = (float) (4.0 / WINDOW / WINDOW * d[0]);
+        DIFF_IM[key] = (float) (4.0 / WINDOW / WINDOW * d[1]);
+        double[] fit = fitMatrix(wr, wc);
+        for (int i = 0; i < 16; i++) {
+          FIT[key * 16 + i] = (float) fit[i];
+        }
       }
     }
+  }
+
+  /** D(a) = sum over n < length of e^{j a n}. */
+  private static double[] dirichlet(double a, int length) {
+    double re = 0, im = 0;
+    for (int n = 0; n < length; n++) {
+      re += Math.cos(a * n);
+      im += Math.sin(a * n);
+    }
+    return new double[] {re, im};
+  }
+
+  /**
+   * The window DFT at w_b of sines s_t = Re(b_t e^{j w_t n}) is sum_t b_t D(w_t - w_b) / 2 + conj(b_t) D(-w_t - w_b) / 2:
+   * linear in (Re b, Im b) of both tones. Returns the inverse of that 4x4 map, scaled to window units (N/2).
+   */
+  private static double[] fitMatrix(double wr, double wc) {
+    double[] w = {wr, wc};
+    double[][] a = new double[4][8];
+    for (int b = 0; b < 2; b++) {
+      for (int t = 0; t < 2; t++) {
+        double[] p = dirichlet(w[t] - w[b], WINDOW);
+        double[] q = dirichlet(-w[t] - w[b], WINDOW);
+        a[2 * b][2 * t] = (p[0] + q[0]) / 2;
+        a[2 * b][2 * t + 1] = (-p[1] + q[1]) / 2;
+        a[2 * b + 1][2 * t] = (p[1] + q[1]) / 2;
+        a[2 * b + 1][2 * t + 1] = (p[0] - q[0]) / 2;
+      }
+    }
+    for (int i = 0; i < 4; i++) {
+      a[i][4 + i] = 1;
+    }
+    for (int c = 0; c < 4; c++) { // Gauss-Jordan with partial pivoting
+      int pivot = c;
+      for (int r = c + 1; r < 4; r++) {
+        if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
+          pivot = r;
+        }
+      }
+      double[] tmp = a[c];
+      a[c] = a[pivot];
+      a[pivot] = tmp;
+      double d = a[c][c];
+      for (int k = 0; k < 8; k++) {
+        a[c][k] /= d;
+      }
+      for (int r = 0; r < 4; r++) {
+        if (r != c) {
+          double f = a[r][c];
+          for (int k = 0; k < 8; k++) {
+            a[r][k] -= f * a[c][k];
+          }
+        }
+      }
+    }
+    double[] inv = new double[16];
+    for (int r = 0; r < 4; r++) {
+      for (int c = 0; c < 4; c++) {
+        inv[r * 4 + c] = a[r][4 + c] * WINDOW / 2;
+      }
+    }
+    return inv;
   }
 
   /**
@@ -161,7 +244,7 @@ public final class DtmfReceiver {
   private static final float TWIST_HIGH = (float) Math.pow(10, MAX_TWIST_HIGH_LOUDER_DB / 10);
   private static final float TWIST_LOW = (float) Math.pow(10, MAX_TWIST_LOW_LOUDER_DB / 10);
   private static final float DOMINANCE = (float) Math.pow(10, MIN_DOMINANCE_DB / 10);
-  private static final float FRACTION_SCALE = (float) (2.0 / WINDOW / MIN_TONE_ENERGY_FRACTION);
+  private static final float MIN_TONE_ENERGY_FRACTION_F = (float) MIN_TONE_ENERGY_FRACTION;
 
   /** Goertzel outputs per tone of the last {@link #RING} blocks: the last two make the window, all of them
    * serve to find where a digit's tones start. */
@@ -443,26 +526,33 @@ public final class DtmfReceiver {
     if (rowE < DOMINANCE * rowE2 || colE < DOMINANCE * colE2) {
       return -1;
     }
-    // Remove each tone's leakage into the other's bin (up to -20 dB for 941/1209 Hz in 10 ms), which would
-    // otherwise bend the twist by up to 2 dB and the phase by 0.1 rad when one tone is much louder.
+    // Fit the window with exactly two sines at the pair's frequencies: over 10 ms they are not orthogonal (941 and
+    // 1209 Hz leak -20 dB into each other's bin) and each sine's mirror image leaks into its own bin. The fit gives
+    // each tone's true complex amplitude whatever the twist and phases.
     int pair = row * 4 + (col - 4);
-    unmix(pair, row, col, TONES - win);
+    fitPair(pair, row, col, TONES - win);
     float pr1 = rowRe, pr2 = rowIm, pc1 = colRe, pc2 = colIm;
-    unmix(pair, row, col, win);
+    fitPair(pair, row, col, win);
     float rowLoss = frequencyLoss(row, rowRe, rowIm, pr1, pr2);
     float colLoss = frequencyLoss(col, colRe, colIm, pc1, pc2);
     if (rowLoss <= 0 || colLoss <= 0) {
       return -1;
     }
-    rowE = gain[row] * (rowRe * rowRe + rowIm * rowIm) / rowLoss;
-    colE = gain[col] * (colRe * colRe + colIm * colIm) / colLoss;
+    // |W|^2 each tone would give at its exact frequency (after the decimation filter), and the same corrected for
+    // the filter's response: the tone's level at the input.
+    float rowP = (rowRe * rowRe + rowIm * rowIm) / rowLoss;
+    float colP = (colRe * colRe + colIm * colIm) / colLoss;
+    rowE = gain[row] * rowP;
+    colE = gain[col] * colP;
     if (rowE < minToneEnergy || colE < minToneEnergy) {
       return -1;
     }
     if (colE > TWIST_HIGH * rowE || rowE > TWIST_LOW * colE) {
       return -1;
     }
-    if ((rowE + colE) * FRACTION_SCALE < prevBlockEnergy + blockEnergy) {
+    // The energy the two sines put in the window (their powers, their cross term and their image terms) must be
+    // most of the window's energy: speech spreads its energy over many harmonics.
+    if (modelEnergy(pair, row, col, rowP, colP) < MIN_TONE_ENERGY_FRACTION_F * (prevBlockEnergy + blockEnergy)) {
       return -1;
     }
     lastRowE = rowE;
@@ -470,20 +560,41 @@ public final class DtmfReceiver {
     return pair;
   }
 
-  // Output of unmix(): the pair's window values with the mutual leakage removed.
-  private float rowRe, rowIm, colRe, colIm;
-
-  private void unmix(int pair, int row, int col, int w) {
-    float ar = wRe[w + row], ai = wIm[w + row];
-    float br = wRe[w + col], bi = wIm[w + col];
-    rowRe = ar - (COL_INTO_ROW_RE[pair] * br - COL_INTO_ROW_IM[pair] * bi);
-    rowIm = ai - (COL_INTO_ROW_RE[pair] * bi + COL_INTO_ROW_IM[pair] * br);
-    colRe = br - (ROW_INTO_COL_RE[pair] * ar - ROW_INTO_COL_IM[pair] * ai);
-    colIm = bi - (ROW_INTO_COL_RE[pair] * ai + ROW_INTO_COL_IM[pair] * ar);
+  /** Energy of the two fitted sines over the window: powers plus cross and self-image terms (see {@link #SUM_RE}). */
+  private float modelEnergy(int pair, int row, int col, float rowP, float colP) {
+    float pr = rowRe * colRe - rowIm * colIm; // a_r a_c
+    float pi = rowRe * colIm + rowIm * colRe;
+    float cr = rowRe * colRe + rowIm * colIm; // a_r conj(a_c)
+    float ci = rowIm * colRe - rowRe * colIm;
+    float rr = rowRe * rowRe - rowIm * rowIm; // a_r^2
+    float ri = 2 * rowRe * rowIm;
+    float qr = colRe * colRe - colIm * colIm; // a_c^2
+    float qi = 2 * colRe * colIm;
+    return (2f / WINDOW) * (rowP + colP)
+        + SUM_RE[pair] * pr - SUM_IM[pair] * pi + DIFF_RE[pair] * cr - DIFF_IM[pair] * ci
+        + SELF_RE[row] * rr - SELF_IM[row] * ri + SELF_RE[col] * qr - SELF_IM[col] * qi;
   }
 
+  // Output of fitPair(): the pair's complex amplitudes, in window units (N/2 times the sine's complex amplitude,
+  // referenced to the window's first sample).
+  private float rowRe, rowIm, colRe, colIm;
+  /** Level-corrected window energies of the last hit's two tones. */
   private float lastRowE;
   private float lastColE;
+
+  private void fitPair(int pair, int row, int col, int w) {
+    // Goertzel outputs carry e^{jw(BLOCK-1)}: turn them into the window's DFT first.
+    float xr = wRe[w + row] * TO_DFT_RE[row] - wIm[w + row] * TO_DFT_IM[row];
+    float xi = wRe[w + row] * TO_DFT_IM[row] + wIm[w + row] * TO_DFT_RE[row];
+    float yr = wRe[w + col] * TO_DFT_RE[col] - wIm[w + col] * TO_DFT_IM[col];
+    float yi = wRe[w + col] * TO_DFT_IM[col] + wIm[w + col] * TO_DFT_RE[col];
+    int m = pair * 16;
+    float[] f = FIT;
+    rowRe = f[m] * xr + f[m + 1] * xi + f[m + 2] * yr + f[m + 3] * yi;
+    rowIm = f[m + 4] * xr + f[m + 5] * xi + f[m + 6] * yr + f[m + 7] * yi;
+    colRe = f[m + 8] * xr + f[m + 9] * xi + f[m + 10] * yr + f[m + 11] * yi;
+    colIm = f[m + 12] * xr + f[m + 13] * xi + f[m + 14] * yr + f[m + 15] * yi;
+  }
 
   /**
    * Checks the tone's frequency from its phase advance between the previous window ({@code a}) and this one
