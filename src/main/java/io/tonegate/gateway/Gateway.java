@@ -3,6 +3,7 @@ package io.tonegate.gateway;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
+import io.tonegate.identity.IdentityModule;
 import io.tonegate.observability.HealthModule;
 import io.tonegate.observability.Metrics;
 import io.tonegate.redis.EmbeddedRedis;
@@ -60,8 +61,10 @@ public final class Gateway implements AutoCloseable {
    * The modules, in mount order: the table of what this gateway serves. Each later capability adds its line here.
    */
   static List<GatewayModule> modules(GatewayContext ctx) {
+    IdentityModule identity = new IdentityModule(ctx);   // its hmacAuth()/tokenAuthenticator() serve other modules
     return List.of(
-        new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()));
+        new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
+        identity);
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
@@ -140,6 +143,11 @@ public final class Gateway implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The running module of this type, e.g. {@code module(IdentityModule.class)} (tests, embedders). */
+  public <M extends GatewayModule> Optional<M> module(Class<M> type) {
+    return modules.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
   /** The embedded Redis server, when the gateway started one. */

@@ -89,6 +89,22 @@ public final class AccessTokenIssuer {
         if (revokedBefore != null && iat <= revokedBefore.getEpochSecond()) {
             iat = revokedBefore.getEpochSecond() + 1;
         }
+        return issueAt(identity, scopes, validity, Instant.ofEpochSecond(iat));
+    }
+
+    /**
+     * Mints a token with an explicit {@code iat}, e.g. the one the identity store reserved atomically (after the
+     * identity's revocation time).
+     */
+    public IssuedToken issueAt(IdentityId identity, Set<TokenScope> scopes, Duration validity, Instant issuedAt) {
+        Objects.requireNonNull(identity, "identity");
+        if (scopes == null || scopes.isEmpty()) {
+            throw new IllegalArgumentException("at least one scope is required");
+        }
+        if (validity.compareTo(MAX_TOKEN_LIFETIME) > 0 || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("token validity must be positive and at most " + MAX_TOKEN_LIFETIME);
+        }
+        long iat = issuedAt.getEpochSecond();
         long exp = iat + validity.toSeconds();
         Set<TokenScope> granted = EnumSet.copyOf(scopes);
 
