@@ -1,6 +1,9 @@
 package io.tonegate.identity;
 
+import io.tonegate.auth.JwtValidator;
+import io.tonegate.auth.JwtValidatorConfig;
 import io.tonegate.config.ConfigException;
+import io.tonegate.config.ConfigTree;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.gateway.GatewayContext;
 import io.tonegate.gateway.GatewayModule;
@@ -70,6 +73,8 @@ public final class IdentityModule implements GatewayModule {
   private final AtomicReference<SigningKeyRing> ring = new AtomicReference<>();
   private final AccessTokenIssuer issuer;
   private final HmacAuthHandler hmacAuth;
+  private final Optional<JwtValidator> bearer;
+  private final ApiAuthHandler apiAuth;
   private final TokenAuthenticator tokenAuthenticator;
   private final Optional<AcsConnectionString> generatedConnectionString;
   private long refreshTimer = -1;
@@ -93,6 +98,18 @@ public final class IdentityModule implements GatewayModule {
     }
     AcsHmacVerifier verifier = new AcsHmacVerifier(keys, config.hmacMaxClockSkew(), config.hmacExtraHosts(), clock);
     this.hmacAuth = new HmacAuthHandler(verifier, config.maxBodySize(), metrics);
+    ConfigTree bearerSection = ctx.config().root().section("identity").section("bearer");
+    if (bearerSection.bool("enabled")) {
+      JwtValidatorConfig bearerConfig = JwtValidatorConfig.from(bearerSection, ctx.config().root().section("auth"));
+      if (!bearerConfig.hasKeySource() || bearerConfig.issuer().isEmpty()) {
+        throw new ConfigException(bearerSection.path("enabled"),
+            "needs identity.bearer.issuer and one of jwksUrl, jwksFile, discoveryUrl");
+      }
+      this.bearer = Optional.of(JwtValidator.create(vertx, "identity-bearer", bearerConfig, ctx.registry()));
+    } else {
+      this.bearer = Optional.empty();
+    }
+    this.apiAuth = new ApiAuthHandler(hmacAuth, bearer);
 
     String keyPrefix = ctx.config().redis().keyPrefix();
     this.store = new IdentityStore(ctx.redis(), keyPrefix, config.retiredKeyPublication());
@@ -116,6 +133,11 @@ public final class IdentityModule implements GatewayModule {
     return hmacAuth;
   }
 
+  /** Access key (HMAC) or, when enabled, Entra-style bearer token: what the identity API itself requires. */
+  public ApiAuthHandler apiAuth() {
+    return apiAuth;
+  }
+
   /** Verifies Tonegate access tokens (scope and revocation included) for the gateway's own endpoints. */
   public TokenAuthenticator tokenAuthenticator() {
     return tokenAuthenticator;
@@ -128,13 +150,13 @@ public final class IdentityModule implements GatewayModule {
 
   @Override
   public void mount(Router router, Vertx vertx) {
-    router.post("/identities").handler(timed("create")).handler(hmacAuth).handler(this::createIdentity);
-    router.routeWithRegex(HttpMethod.DELETE, "/identities/[^/]+").handler(timed("delete")).handler(hmacAuth)
+    router.post("/identities").handler(timed("create")).handler(apiAuth).handler(this::createIdentity);
+    router.routeWithRegex(HttpMethod.DELETE, "/identities/[^/]+").handler(timed("delete")).handler(apiAuth)
         .handler(this::deleteIdentity);
     router.routeWithRegex(HttpMethod.POST, "/identities/[^/]+/:issueAccessToken").handler(timed("issue"))
-        .handler(hmacAuth).handler(this::issueAccessToken);
+        .handler(apiAuth).handler(this::issueAccessToken);
     router.routeWithRegex(HttpMethod.POST, "/identities/[^/]+/:revokeAccessTokens").handler(timed("revoke"))
-        .handler(hmacAuth).handler(this::revokeAccessTokens);
+        .handler(apiAuth).handler(this::revokeAccessTokens);
     router.get("/.well-known/jwks.json").handler(this::jwks);
     router.get("/.well-known/openid-configuration").handler(this::openIdConfiguration);
   }
@@ -146,6 +168,7 @@ public final class IdentityModule implements GatewayModule {
           .resolve(GENERATED_KEY_FILE) + "); connection string for the ACS SDKs:");
       System.out.println("  " + cs.format());
     });
+    bearer.ifPresent(JwtValidator::start);
     if (keyStore.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -159,6 +182,7 @@ public final class IdentityModule implements GatewayModule {
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
     }
+    bearer.ifPresent(JwtValidator::close);
     return Future.succeededFuture();
   }
 
