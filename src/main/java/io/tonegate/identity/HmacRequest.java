@@ -14,14 +14,14 @@ import java.util.function.Function;
  */
 public record HmacRequest(String method, String pathAndQuery, Function<String, String> headers, byte[] body) {
 
-    public HmacRequest {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(pathAndQuery, "pathAndQuery");
-        Objects.requireNonNull(headers, "headers");
-        body = body == null ? new byte[0] : body;
-    }
+  public HmacRequest {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(pathAndQuery, "pathAndQuery");
+    Objects.requireNonNull(headers, "headers");
+    body = body == null ? new byte[0] : body;
+  }
 
-    String header(String name) {
-        return headers.apply(name);
-    }
+  String header(String name) {
+    return headers.apply(name);
+  }
 }

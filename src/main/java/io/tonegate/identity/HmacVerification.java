@@ -10,19 +10,19 @@ import java.util.Optional;
  */
 public record HmacVerification(HmacFailure failure, int keyIndex) {
 
-    static HmacVerification accepted(int keyIndex) {
-        return new HmacVerification(null, keyIndex);
-    }
+  static HmacVerification accepted(int keyIndex) {
+    return new HmacVerification(null, keyIndex);
+  }
 
-    static HmacVerification refused(HmacFailure failure) {
-        return new HmacVerification(failure, -1);
-    }
+  static HmacVerification refused(HmacFailure failure) {
+    return new HmacVerification(failure, -1);
+  }
 
-    public boolean ok() {
-        return failure == null;
-    }
+  public boolean ok() {
+    return failure == null;
+  }
 
-    public Optional<HmacFailure> failureReason() {
-        return Optional.ofNullable(failure);
-    }
+  public Optional<HmacFailure> failureReason() {
+    return Optional.ofNullable(failure);
+  }
 }

@@ -14,11 +14,11 @@ import java.util.Set;
  * @param kid the signing key id
  */
 public record IssuedToken(String token, IdentityId identity, Set<TokenScope> scopes, Instant issuedAt,
-                          Instant expiresOn, String kid) {
+              Instant expiresOn, String kid) {
 
-    @Override
-    public String toString() {
-        return "IssuedToken[identity=" + identity + ", scopes=" + scopes + ", expiresOn=" + expiresOn + ", kid=" + kid
-                + ", token=redacted]";
-    }
+  @Override
+  public String toString() {
+    return "IssuedToken[identity=" + identity + ", scopes=" + scopes + ", expiresOn=" + expiresOn + ", kid=" + kid
+        + ", token=redacted]";
+  }
 }

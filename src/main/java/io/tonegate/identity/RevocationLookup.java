@@ -11,10 +11,10 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface RevocationLookup {
 
-    /**
-     * The identity's "revoked before" time: tokens issued at or before it are refused. Empty when never revoked.
-     * A deleted identity answers a time far in the future. A failed stage means the state is unknown and the
-     * token is refused ({@link TokenRejection#REVOCATION_UNAVAILABLE}).
-     */
-    CompletionStage<Optional<Instant>> revokedBefore(String identityId);
+  /**
+   * The identity's "revoked before" time: tokens issued at or before it are refused. Empty when never revoked.
+   * A deleted identity answers a time far in the future. A failed stage means the state is unknown and the
+   * token is refused ({@link TokenRejection#REVOCATION_UNAVAILABLE}).
+   */
+  CompletionStage<Optional<Instant>> revokedBefore(String identityId);
 }

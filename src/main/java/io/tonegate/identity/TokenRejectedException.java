@@ -6,14 +6,14 @@ package io.tonegate.identity;
  */
 public final class TokenRejectedException extends RuntimeException {
 
-    private final TokenRejection reason;
+  private final TokenRejection reason;
 
-    public TokenRejectedException(TokenRejection reason, String message) {
-        super(message, null, false, false);
-        this.reason = reason;
-    }
+  public TokenRejectedException(TokenRejection reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
 
-    public TokenRejection reason() {
-        return reason;
-    }
+  public TokenRejection reason() {
+    return reason;
+  }
 }

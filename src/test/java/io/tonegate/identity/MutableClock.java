@@ -8,32 +8,32 @@ import java.time.ZoneOffset;
 
 /** A clock tests move by hand. */
 final class MutableClock extends Clock {
-    private volatile Instant now;
+  private volatile Instant now;
 
-    MutableClock(Instant start) {
-        this.now = start;
-    }
+  MutableClock(Instant start) {
+    this.now = start;
+  }
 
-    void advance(Duration d) {
-        now = now.plus(d);
-    }
+  void advance(Duration d) {
+    now = now.plus(d);
+  }
 
-    void set(Instant instant) {
-        now = instant;
-    }
+  void set(Instant instant) {
+    now = instant;
+  }
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
-    }
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
 
-    @Override
-    public Instant instant() {
-        return now;
-    }
+  @Override
+  public Instant instant() {
+    return now;
+  }
 }
