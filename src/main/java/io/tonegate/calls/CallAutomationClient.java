@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -98,8 +99,9 @@ public final class CallAutomationClient implements AutoCloseable {
     this.webClient = WebClient.create(vertx, new WebClientOptions()
         .setSsl(tls)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()))
-        .setUserAgent("tonegate-calls/0.1")
-        .setMaxPoolSize(32));
+        .setUserAgent("tonegate-calls/0.1"),
+        // Bounded: at most 32 connections to ACS, and 1024 requests waiting for one before new ones fail fast.
+        new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(1024));
     connection.ifPresent(c -> {
       if (!tls && !isLoopback(c.endpoint())) {
         LOG.warn("calls.acs.connectionString endpoint {} is plain http: requests and signatures travel unencrypted",

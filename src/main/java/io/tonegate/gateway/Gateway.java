@@ -1,6 +1,7 @@
 package io.tonegate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tonegate.calls.CallsModule;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
 import io.tonegate.identity.IdentityModule;
@@ -62,9 +63,11 @@ public final class Gateway implements AutoCloseable {
    */
   static List<GatewayModule> modules(GatewayContext ctx) {
     IdentityModule identity = new IdentityModule(ctx);   // its hmacAuth()/tokenAuthenticator() serve other modules
+    CallsModule calls = CallsModule.create(ctx);           // its control() serves the caller and media modules
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
-        identity);
+        identity,
+        calls);
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */

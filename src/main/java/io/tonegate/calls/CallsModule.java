@@ -1,0 +1,100 @@
+package io.tonegate.calls;
+
+import io.tonegate.auth.JwtValidator;
+import io.tonegate.gateway.GatewayContext;
+import io.tonegate.gateway.GatewayModule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Call control as a gateway module: {@code /api/events} (Event Grid), {@code /api/callbacks} (Call Automation
+ * callbacks) and {@code /api/call} (outbound calls), over one {@link CallControl} per process.
+ */
+public final class CallsModule implements GatewayModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CallsModule.class);
+
+  private final CallsConfig config;
+  private final CallControl control;
+  private final CallAutomationClient automation;
+  private final List<JwtValidator> validators = new ArrayList<>();
+  private final EventGridHandler eventGrid;
+  private final CallbackHandler callbacks;
+
+  private CallsModule(GatewayContext ctx, CallsConfig config, Clock clock) {
+    this.config = config;
+    Vertx vertx = ctx.vertx();
+    CallsMetrics metrics = new CallsMetrics(ctx.registry());
+    this.automation = new CallAutomationClient(vertx, config.acs(), metrics, clock);
+    CallStore store = new CallStore(ctx.redis(), ctx.config().redis().keyPrefix());
+    this.control = new CallControl(config, automation, store, metrics, ctx.config().server().publicUrl(),
+        ctx.config().server().publicWebSocketUrl(), clock);
+
+    Optional<JwtValidator> entra = config.eventGrid().entra()
+        .map(jwt -> register(JwtValidator.create(vertx, "eventgrid-entra", jwt, ctx.registry())));
+    this.eventGrid = new EventGridHandler(control, new EventGridAuthenticator(config.eventGrid(), entra),
+        config.eventGrid(), metrics);
+    Optional<JwtValidator> callbackValidator = config.callbacks().audiences().isEmpty() ? Optional.empty()
+        : Optional.of(register(JwtValidator.create(vertx, "acs-callbacks", config.callbacks(), ctx.registry())));
+    this.callbacks = new CallbackHandler(control, callbackValidator, metrics);
+  }
+
+  /** Reads {@code calls} (and {@code auth}) from the gateway's configuration. */
+  public static CallsModule create(GatewayContext ctx) {
+    CallsConfig config = CallsConfig.from(ctx.config().root().section("calls"), ctx.config().root().section("auth"));
+    return new CallsModule(ctx, config, Clock.systemUTC());
+  }
+
+  /** The call control API (hang up, find a call, listen to call events) for other capabilities. */
+  public CallControl control() {
+    return control;
+  }
+
+  public CallsConfig config() {
+    return config;
+  }
+
+  @Override
+  public void mount(Router router, Vertx vertx) {
+    router.options("/api/events").handler(eventGrid::handshake);
+    router.post("/api/events").handler(eventGrid::deliver);
+    router.post("/api/callbacks").handler(callbacks::handle);
+  }
+
+  @Override
+  public Future<Void> start() {
+    if (!automation.configured()) {
+      LOG.warn("calls.acs.connectionString is empty: incoming calls cannot be answered");
+    }
+    if (!config.eventGrid().authConfigured()) {
+      LOG.warn("calls.eventGrid has neither a secret nor an Entra key source: /api/events refuses every delivery");
+    }
+    if (config.callbacks().audiences().isEmpty()) {
+      LOG.warn("calls.callbacks.audiences is empty: /api/callbacks refuses every callback");
+    }
+    if (config.incoming().serve().isEmpty()) {
+      LOG.info("calls.incoming.serve is empty: incoming calls are logged, not answered");
+    }
+    return Future.join(validators.stream().map(JwtValidator::start).toList()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    validators.forEach(JwtValidator::close);
+    automation.close();
+    return Future.succeededFuture();
+  }
+
+  private JwtValidator register(JwtValidator validator) {
+    validators.add(validator);
+    return validator;
+  }
+}
