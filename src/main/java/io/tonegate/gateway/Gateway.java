@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
       }
 
       vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
-      Redis redis = RedisClients.create(vertx, redisConfig);
+      Redis redis = RedisClients.create(vertx, redisConfig, registry);
       GatewayContext context = new GatewayContext(vertx, config, redis, registry);
       List<GatewayModule> modules = new ArrayList<>(modules(context));
       modules.addAll(extraModules.apply(context));

@@ -1,5 +1,6 @@
 package io.tonegate.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -21,6 +22,11 @@ public final class RedisClients {
    * A pooled client for the configured topology. Pooled connections are re-established on demand, so after a
    * Redis outage the next command reconnects: no gateway restart is needed.
    */
+  public static Redis create(Vertx vertx, RedisConfig config, MeterRegistry registry) {
+    return new InstrumentedRedis(create(vertx, config), registry);
+  }
+
+  /** As {@link #create(Vertx, RedisConfig, MeterRegistry)}, without metrics (tools and tests). */
   public static Redis create(Vertx vertx, RedisConfig config) {
     RedisOptions options = new RedisOptions()
         .setType(switch (config.mode()) {

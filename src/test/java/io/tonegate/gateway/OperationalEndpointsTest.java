@@ -61,12 +61,15 @@ class OperationalEndpointsTest {
   @DisplayName("/metrics serves Prometheus text with JVM and Vert.x HTTP meters")
   void metrics() throws Exception {
     get("/health"); // at least one request so the HTTP server meters exist
+    get("/ready"); // a Redis PING, timed by the instrumented client
     HttpResponse<Buffer> response = get("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("text/plain");
     String text = response.bodyAsString();
     assertThat(text).contains("jvm_memory_used_bytes", "jvm_gc_", "vertx_http_server_requests_total",
-        "tonegate_ready_failures_total");
+        "tonegate_ready_failures_total", "tonegate_redis_command_errors_total{command=\"PING\",kind=\"timeout\"} 0.0");
+    assertThat(text).containsPattern("tonegate_redis_command_latency_seconds_count\\{command=\"PING\"} [1-9]");
+    assertThat(text).contains("tonegate_redis_command_latency_seconds_bucket{command=\"PING\",le=\"0.002\"}");
   }
 
   @Test

@@ -34,6 +34,9 @@ class ReadinessRecoveryTest {
       assertThat(body.getString("status")).isEqualTo("NOT_READY");
       assertThat(body.getString("reason")).startsWith("redis");
       assertThat(status(client)).isEqualTo(503); // stays down while Redis is down
+      String metrics = client.get("/metrics").send().await(10, TimeUnit.SECONDS).bodyAsString();
+      assertThat(metrics).containsPattern(
+          "tonegate_redis_command_errors_total\\{command=\"PING\",kind=\"(connection|timeout)\"} [1-9]");
 
       redis.restart();
       assertThat(awaitStatus(client, 200)).isEqualTo(200);
