@@ -104,7 +104,7 @@ def specs():
              ts("Errors", [
                 (f"sum by (kind) (rate(tonegate_media_parse_errors_total{r}))", "parse {{kind}}"),
                 (f"sum by (kind) (rate(tonegate_redis_command_errors_total{r}))", "redis {{kind}}"),
-                (f'sum by (status) (rate(vertx_http_server_requests_total{{code=~"5.."}}{r}))', "http 5xx"),
+                (f'sum(rate(vertx_http_server_requests_total{{code=~"5.."}}{r}))', "http 5xx"),
                 (f"sum by (reason) (rate(tonegate_media_upgrades_refused_total{r}))", "upgrade refused {{reason}}")],
                 unit="ops")],
             [ts("Call Automation callbacks", [(f"sum by (type, outcome) (rate(tonegate_calls_callbacks_total{r}))",
