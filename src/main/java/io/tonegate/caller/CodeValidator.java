@@ -70,9 +70,10 @@ public final class CodeValidator {
     }
     Promise<Validation> decided = Promise.promise();
     long timer = vertx.setTimer(deadline.toMillis(), t -> {
-      if (decided.tryComplete(Validation.unavailable("timeout"))) {
+      if (!decided.future().isComplete()) {
         LOG.warn("caller validation for call {} timed out after {} ms (fail closed)", call.callConnectionId(),
             deadline.toMillis());
+        decided.tryComplete(Validation.unavailable("timeout"));
       }
     });
 
@@ -118,8 +119,9 @@ public final class CodeValidator {
   }
 
   private void fail(Promise<Validation> decided, CallInfo call, Throwable cause) {
-    if (decided.tryComplete(Validation.unavailable("redis_error"))) {
+    if (!decided.future().isComplete()) {
       LOG.warn("caller validation for call {} failed: {} (fail closed)", call.callConnectionId(), cause.toString());
+      decided.tryComplete(Validation.unavailable("redis_error"));
     }
   }
 
