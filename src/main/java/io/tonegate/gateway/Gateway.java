@@ -4,7 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tonegate.calls.CallsModule;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
+import io.tonegate.caller.CallerModule;
 import io.tonegate.identity.IdentityModule;
+import io.tonegate.session.SessionModule;
 import io.tonegate.observability.HealthModule;
 import io.tonegate.observability.Metrics;
 import io.tonegate.redis.EmbeddedRedis;
@@ -64,10 +66,14 @@ public final class Gateway implements AutoCloseable {
   static List<GatewayModule> modules(GatewayContext ctx) {
     IdentityModule identity = new IdentityModule(ctx);   // its hmacAuth()/tokenAuthenticator() serve other modules
     CallsModule calls = CallsModule.create(ctx);           // its control() serves the caller and media modules
+    SessionModule sessions = new SessionModule(ctx, identity);   // store, rate limiter and API auth serve others
+    CallerModule caller = new CallerModule(ctx, sessions);       // its engine() authenticates media sessions
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
         identity,
-        calls);
+        calls,
+        sessions,
+        caller);
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
