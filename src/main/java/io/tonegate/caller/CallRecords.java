@@ -10,7 +10,9 @@ import io.vertx.redis.client.Response;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,21 +84,26 @@ public final class CallRecords {
   }
 
   static Optional<CallInfo> parse(String callConnectionId, Response hash) {
-    if (hash == null || hash.size() == 0) {
+    Map<String, String> fields = new HashMap<>();
+    if (hash != null && hash.isMap()) {
+      for (String key : hash.getKeys()) {
+        fields.put(key, hash.get(key).toString());
+      }
+    } else if (hash != null) {
+      for (int i = 0; i + 1 < hash.size(); i += 2) { // RESP2: field, value, field, value...
+        fields.put(hash.get(i).toString(), hash.get(i + 1).toString());
+      }
+    }
+    if (fields.isEmpty()) {
       return Optional.empty();
     }
-    Optional<CallerFlow> flow = CallerFlow.parse(field(hash, "flow"));
+    Optional<CallerFlow> flow = CallerFlow.parse(fields.get("flow"));
     if (flow.isEmpty()) {
       return Optional.empty();
     }
-    String correlationId = Optional.ofNullable(field(hash, "correlationId")).orElse("");
-    Optional<String> sipCallId = Optional.ofNullable(field(hash, "sipCallId")).filter(s -> !s.isBlank());
-    return Optional.of(new CallInfo(callConnectionId, correlationId, flow.get(), E164.normalise(field(hash, "ani")),
+    String correlationId = fields.getOrDefault("correlationId", "");
+    Optional<String> sipCallId = Optional.ofNullable(fields.get("sipCallId")).filter(s -> !s.isBlank());
+    return Optional.of(new CallInfo(callConnectionId, correlationId, flow.get(), E164.normalise(fields.get("ani")),
         sipCallId));
-  }
-
-  private static String field(Response hash, String name) {
-    Response value = hash.get(name);
-    return value == null ? null : value.toString();
   }
 }

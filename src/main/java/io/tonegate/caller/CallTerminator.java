@@ -3,9 +3,8 @@ package io.tonegate.caller;
 import io.vertx.core.Future;
 
 /**
- * Hangs up a call; implemented by the calls module through Call Automation ({@code POST
- * /calling/callConnections/{id}:terminate}). Until that is wired, {@link #NONE} only closes nothing and the call ends
- * when the media session does.
+ * Hangs up a call; in the gateway it is the calls module's {@code CallControl.hangUp} (Call Automation). {@link #NONE}
+ * hangs up nothing (tests, embedders without Call Automation): the call then ends when the media session does.
  */
 @FunctionalInterface
 public interface CallTerminator {

@@ -45,7 +45,10 @@ public final class CallerModule implements GatewayModule {
   private final Counter devRejections;
   private final RateLimitHandler perIp;
 
-  public CallerModule(GatewayContext ctx, SessionModule sessions) {
+  /**
+   * @param terminator hangs up REJECTED and LOCKED_OUT calls (the calls module's Call Automation hang-up)
+   */
+  public CallerModule(GatewayContext ctx, SessionModule sessions, CallTerminator terminator) {
     this.sessions = sessions;
     this.devMode = ctx.config().server().devMode();
     CallerConfig config = CallerConfig.from(ctx.config().root().section("caller"), sessions.store().config());
@@ -55,7 +58,7 @@ public final class CallerModule implements GatewayModule {
     CodeValidator validator = new CodeValidator(ctx.vertx(), sessions.store(), sessions.rateLimiter(),
         sessions.rateLimits(), config.redisDeadline(), ctx.registry());
     this.engine = new CallerEngine(ctx.vertx(), config, sessions.store().rules(), records, validator, events,
-        CallTerminator.NONE, ctx.registry());
+        terminator, ctx.registry());
     this.devRejections = Counter.builder("tonegate.caller.dev.rejections")
         .description("Requests to the development call API refused for bad input")
         .register(ctx.registry());

@@ -67,7 +67,7 @@ public final class Gateway implements AutoCloseable {
     IdentityModule identity = new IdentityModule(ctx);   // its hmacAuth()/tokenAuthenticator() serve other modules
     CallsModule calls = CallsModule.create(ctx);           // its control() serves the caller and media modules
     SessionModule sessions = new SessionModule(ctx, identity);   // store, rate limiter and API auth serve others
-    CallerModule caller = new CallerModule(ctx, sessions);       // its engine() authenticates media sessions
+    CallerModule caller = new CallerModule(ctx, sessions, calls.control()::hangUp); // engine() authenticates media
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
         identity,
