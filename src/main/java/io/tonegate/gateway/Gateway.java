@@ -6,6 +6,7 @@ import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
 import io.tonegate.caller.CallerModule;
 import io.tonegate.identity.IdentityModule;
+import io.tonegate.media.MediaModule;
 import io.tonegate.session.SessionModule;
 import io.tonegate.observability.HealthModule;
 import io.tonegate.observability.Metrics;
@@ -68,12 +69,14 @@ public final class Gateway implements AutoCloseable {
     CallsModule calls = CallsModule.create(ctx);           // its control() serves the caller and media modules
     SessionModule sessions = new SessionModule(ctx, identity);   // store, rate limiter and API auth serve others
     CallerModule caller = new CallerModule(ctx, sessions, calls.control()::hangUp); // engine() authenticates media
+    MediaModule media = new MediaModule(ctx);              // its observers/findSession() serve caller and calls
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
         identity,
         calls,
         sessions,
-        caller);
+        caller,
+        media);
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
