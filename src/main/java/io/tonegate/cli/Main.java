@@ -14,6 +14,7 @@ import java.util.Set;
     subcommands = {
         ServeCommand.class,
         DtmfCommand.class,
+        SimulateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main {

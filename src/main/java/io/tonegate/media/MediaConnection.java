@@ -36,6 +36,8 @@ final class MediaConnection implements MediaSession, DtmfListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(MediaConnection.class);
   private static final int INITIAL_BUFFER = 2048;
+  /** Outbound frames written but not yet handed to the kernel: 1 s of audio (about 45 KiB of JSON at 16 kHz). */
+  static final int MAX_IN_FLIGHT = 50;
 
   private final MediaModule module;
   private final MediaMetrics metrics;
@@ -66,6 +68,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
   private int ourCloseCode;
   private String ourCloseReason;
   private boolean draining;
+  private int inFlight;
 
   MediaConnection(MediaModule module, ServerWebSocket socket, String callConnectionId, String correlationId,
                   String authenticatedBy) {
@@ -299,8 +302,8 @@ final class MediaConnection implements MediaSession, DtmfListener {
           metrics.outboundDropped.increment();
         }
         outbound.addLast(OutboundMessages.audioData(audio, off, Math.min(chunk, usable - off)));
+        drain(); // write through while the socket has room: only a backed-up peer makes the queue grow
       }
-      drain();
     });
   }
 
@@ -314,8 +317,14 @@ final class MediaConnection implements MediaSession, DtmfListener {
     });
   }
 
+  /**
+   * Writes queued frames while fewer than {@link #MAX_IN_FLIGHT} writes are pending. Counting our own pending writes
+   * (rather than only asking {@code writeQueueFull()}, whose writability signal arrives a task later) bounds the
+   * memory a burst of {@code play} calls can pin in the socket, so a peer that stops reading fills our queue,
+   * where the oldest frames are dropped.
+   */
   private void drain() {
-    while (!outbound.isEmpty() && !closing) {
+    while (!outbound.isEmpty() && !closing && inFlight < MAX_IN_FLIGHT) {
       if (socket.writeQueueFull()) {
         if (!draining) {
           draining = true;
@@ -326,8 +335,14 @@ final class MediaConnection implements MediaSession, DtmfListener {
         }
         return;
       }
-      socket.writeTextMessage(outbound.pollFirst());
-      metrics.outboundFrames.increment();
+      inFlight++;
+      socket.writeTextMessage(outbound.pollFirst()).onComplete(written -> {
+        inFlight--;
+        if (written.succeeded()) {
+          metrics.outboundFrames.increment();
+          drain();
+        }
+      });
     }
   }
 
