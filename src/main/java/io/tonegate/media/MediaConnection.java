@@ -87,7 +87,16 @@ final class MediaConnection implements MediaSession, DtmfListener {
   void start() {
     socket.frameHandler(this::onFrame);
     socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(e -> log("media socket error: {}", e.toString()));
+    socket.exceptionHandler(e -> {
+      MDC.put("callConnectionId", callConnectionId);
+      MDC.put("correlationId", correlationId);
+      try {
+        LOG.debug("media socket error: {}", e.toString());
+      } finally {
+        MDC.remove("callConnectionId");
+        MDC.remove("correlationId");
+      }
+    });
     int active = metrics.active.incrementAndGet();
     metrics.opened.increment();
     if (active > config.maxStreams()) {

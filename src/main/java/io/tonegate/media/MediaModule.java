@@ -96,7 +96,10 @@ public final class MediaModule implements GatewayModule {
       LOG.warn("media.acceptTokens is tonegate but no Tonegate media token verifier is registered: every /ws/media "
           + "upgrade will be refused");
     }
-    return config.acceptTokens().acs() ? acsValidator.start() : Future.succeededFuture();
+    if (config.acceptTokens().acs()) {
+      acsValidator.start(); // preload in the background: a slow or unreachable JWKS must not delay start-up
+    }
+    return Future.succeededFuture();
   }
 
   @Override

@@ -62,7 +62,9 @@ public final class TestGateway implements AutoCloseable {
         .put("port", 0)
         .put("instances", 2)
         .put("dataDir", dataDir.toString())
-        .put("redis", new JsonObject().put("url", TestRedis.shared().url()));
+        .put("redis", new JsonObject().put("url", TestRedis.shared().url()))
+        // tests never reach out to the real ACS JWKS; a test that needs ACS keys serves its own (TestJwks)
+        .put("media", new JsonObject().put("acs", new JsonObject().put("jwksUrl", "")));
     ConfigLoader.overlay(merged, base, "");
     ConfigLoader.overlay(merged, overrides, "");
     return TonegateConfig.from(merged);
