@@ -6,6 +6,7 @@ import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
 import io.tonegate.caller.CallerModule;
 import io.tonegate.identity.IdentityModule;
+import io.tonegate.media.IdentityMediaTokenVerifier;
 import io.tonegate.media.MediaModule;
 import io.tonegate.session.SessionModule;
 import io.tonegate.observability.HealthModule;
@@ -70,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     SessionModule sessions = new SessionModule(ctx, identity);   // store, rate limiter and API auth serve others
     CallerModule caller = new CallerModule(ctx, sessions, calls.control()::hangUp); // engine() authenticates media
     MediaModule media = new MediaModule(ctx);              // its observers/findSession() serve caller and calls
+    media.setTonegateTokenVerifier(IdentityMediaTokenVerifier.using(identity.tokenAuthenticator()));
+    calls.control().addListener(media.callEventListener()); // tone callbacks join the call's digit stream
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
         identity,

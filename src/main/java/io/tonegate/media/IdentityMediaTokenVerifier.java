@@ -4,6 +4,7 @@ import io.tonegate.auth.AuthFailure;
 import io.tonegate.auth.JwtValidationException;
 import io.tonegate.identity.AccessTokenVerifier;
 import io.tonegate.identity.RevocationLookup;
+import io.tonegate.identity.TokenAuthenticator;
 import io.tonegate.identity.TokenRejectedException;
 import io.tonegate.identity.TokenScope;
 import io.vertx.core.Context;
@@ -52,6 +53,24 @@ public final class IdentityMediaTokenVerifier implements MediaTokenVerifier {
       }
     }));
     return result.future();
+  }
+
+  /**
+   * Media tokens through the identity module's {@link TokenAuthenticator} (its live key ring, revocations in Redis,
+   * fail closed), plus the call binding.
+   */
+  public static MediaTokenVerifier using(TokenAuthenticator authenticator) {
+    return (token, callConnectionId) -> authenticator.authenticate(token, TokenScope.MEDIA).transform(done -> {
+      if (done.failed()) {
+        return Future.failedFuture(done.cause() instanceof TokenRejectedException rejected
+            ? new JwtValidationException(map(rejected), "media token refused")
+            : new JwtValidationException(AuthFailure.KEYS_UNAVAILABLE, "media token check failed"));
+      }
+      if (!callConnectionId.equals(done.result().claims().get(CALL_CLAIM))) {
+        return Future.failedFuture(new JwtValidationException(AuthFailure.NOT_PERMITTED, "token is not for this call"));
+      }
+      return Future.succeededFuture(done.result().identityId());
+    });
   }
 
   private static AuthFailure map(TokenRejectedException rejected) {

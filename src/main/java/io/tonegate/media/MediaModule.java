@@ -108,6 +108,26 @@ public final class MediaModule implements GatewayModule {
     return Future.succeededFuture();
   }
 
+  /**
+   * Feeds Call Automation tone callbacks into the live session's digit stream (merged, see docs/media.md) and
+   * closes a session whose call ended. Register with the calls module: {@code calls.control().addListener(...)}.
+   */
+  public io.tonegate.calls.CallEventListener callEventListener() {
+    return new io.tonegate.calls.CallEventListener() {
+      @Override
+      public void onTone(String callConnectionId, char digit, int sequenceId) {
+        if (DigitEvent.isDtmfKey(Character.toUpperCase(digit))) {
+          findSession(callConnectionId).ifPresent(s -> s.offerDigit(digit, DigitSource.CALLBACK));
+        }
+      }
+
+      @Override
+      public void onCallDisconnected(String callConnectionId) {
+        findSession(callConnectionId).ifPresent(s -> s.close(1000, "call_ended"));
+      }
+    };
+  }
+
   MediaTokenVerifier tonegateTokens() {
     return tonegateTokens;
   }
