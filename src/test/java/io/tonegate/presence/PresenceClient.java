@@ -108,8 +108,12 @@ final class PresenceClient implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    if (!socket.isClosed()) {
-      socket.close().await(5, TimeUnit.SECONDS);
+    try {
+      if (!socket.isClosed()) {
+        socket.close().await(5, TimeUnit.SECONDS);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      // a paused socket may never complete its close handshake; the client close below ends it
     }
     client.close().await(5, TimeUnit.SECONDS);
   }
