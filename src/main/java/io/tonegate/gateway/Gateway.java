@@ -10,6 +10,8 @@ import io.tonegate.media.IdentityMediaTokenVerifier;
 import io.tonegate.media.MediaModule;
 import io.tonegate.session.SessionModule;
 import io.tonegate.observability.HealthModule;
+import io.tonegate.presence.PresenceModule;
+import io.tonegate.presence.TokenPresenceAccess;
 import io.tonegate.observability.Metrics;
 import io.tonegate.redis.EmbeddedRedis;
 import io.tonegate.redis.RedisClients;
@@ -79,7 +81,9 @@ public final class Gateway implements AutoCloseable {
         calls,
         sessions,
         caller,
-        media);
+        media,
+        new PresenceModule(ctx, new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate,
+            identity.hmacAuth())));
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */

@@ -1,6 +1,5 @@
 package io.tonegate.presence;
 
-import io.tonegate.identity.IdentityId;
 import io.tonegate.identity.TokenScope;
 import io.tonegate.testing.TestGateway;
 import io.vertx.core.Future;
@@ -47,7 +46,11 @@ class PresenceFanoutTest {
     vertx = Vertx.vertx();
     httpA = a.webClient(vertx);
     httpB = b.webClient(vertx);
-    readToken = PresenceTesting.token(PresenceTesting.newIdentity(), TokenScope.PRESENCE_READ);
+    try {
+      readToken = PresenceTesting.newIdentity(vertx, a, TokenScope.PRESENCE_READ).token();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterAll
@@ -197,10 +200,11 @@ class PresenceFanoutTest {
   @Test
   @DisplayName("missing, malformed, wrong-scope and revoked tokens are refused at the upgrade")
   void refusedTokens() throws Exception {
-    IdentityId revokedIdentity = PresenceTesting.newIdentity();
-    String revoked = PresenceTesting.token(revokedIdentity, TokenScope.PRESENCE_READ);
-    PresenceTesting.revoke(revokedIdentity);
-    String writeOnly = PresenceTesting.token(PresenceTesting.newIdentity(), TokenScope.PRESENCE_WRITE);
+    PresenceTesting.Identity revokedIdentity = PresenceTesting.newIdentity(vertx, a, TokenScope.PRESENCE_READ);
+    String revoked = revokedIdentity.token();
+    assertThat(b.upgradeStatus(vertx, PresenceWebSocketEndpoint.PATH, bearer(revoked))).isEqualTo(101);
+    PresenceTesting.revoke(vertx, b, revokedIdentity.id());
+    String writeOnly = PresenceTesting.newIdentity(vertx, b, TokenScope.PRESENCE_WRITE).token();
     assertThat(a.upgradeStatus(vertx, PresenceWebSocketEndpoint.PATH, MultiMap.caseInsensitiveMultiMap())).isEqualTo(401);
     assertThat(a.upgradeStatus(vertx, PresenceWebSocketEndpoint.PATH, bearer("not-a-jwt"))).isEqualTo(401);
     assertThat(a.upgradeStatus(vertx, PresenceWebSocketEndpoint.PATH, bearer(revoked))).isEqualTo(401);
@@ -211,24 +215,24 @@ class PresenceFanoutTest {
   @Test
   @DisplayName("PUT: a presence.write token sets only its own identity; unsigned or tampered requests are refused")
   void putAuthorization() throws Exception {
-    IdentityId me = PresenceTesting.newIdentity();
-    String writeToken = PresenceTesting.token(me, TokenScope.PRESENCE_WRITE);
+    PresenceTesting.Identity me = PresenceTesting.newIdentity(vertx, a, TokenScope.PRESENCE_WRITE);
+    String writeToken = me.token();
     String body = new JsonObject().put("availability", "Busy").put("activity", "InAMeeting")
         .put("expirationDuration", "PT1H").encode();
-    HttpResponse<Buffer> own = httpA.put("/api/presence/" + me.rawId()).bearerTokenAuthentication(writeToken)
+    HttpResponse<Buffer> own = httpA.put("/api/presence/" + me.id()).bearerTokenAuthentication(writeToken)
         .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS);
     assertThat(own.statusCode()).isEqualTo(200);
     assertThat(own.bodyAsJsonObject().getLong("expiresAt")).isGreaterThan(System.currentTimeMillis());
     HttpResponse<Buffer> other = httpA.put("/api/presence/" + user()).bearerTokenAuthentication(writeToken)
         .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS);
     assertThat(other.statusCode()).isEqualTo(403);
-    HttpResponse<Buffer> readOnly = httpA.put("/api/presence/" + me.rawId()).bearerTokenAuthentication(readToken)
+    HttpResponse<Buffer> readOnly = httpA.put("/api/presence/" + me.id()).bearerTokenAuthentication(readToken)
         .sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS);
     assertThat(readOnly.statusCode()).isEqualTo(403);
-    HttpResponse<Buffer> none = httpA.put("/api/presence/" + me.rawId()).sendBuffer(Buffer.buffer(body))
+    HttpResponse<Buffer> none = httpA.put("/api/presence/" + me.id()).sendBuffer(Buffer.buffer(body))
         .await(10, TimeUnit.SECONDS);
     assertThat(none.statusCode()).isEqualTo(401);
-    String path = "/api/presence/" + me.rawId();
+    String path = "/api/presence/" + me.id();
     HttpResponse<Buffer> tampered = PresenceTesting.signed(httpA.put(path), "PUT", path, body, a)
         .sendBuffer(Buffer.buffer(body.replace("Busy", "Away"))).await(10, TimeUnit.SECONDS);
     assertThat(tampered.statusCode()).isEqualTo(401);

@@ -51,7 +51,7 @@ class SlowSubscriberTest {
   @Test
   @DisplayName("the slow subscriber's queue coalesces (counted) and it is closed with 1008; a fast one gets every version")
   void slowSubscriber() throws Exception {
-    String token = PresenceTesting.token(PresenceTesting.newIdentity(), TokenScope.PRESENCE_READ);
+    String token = PresenceTesting.newIdentity(vertx, gateway, TokenScope.PRESENCE_READ).token();
     List<String> users = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       users.add("slow-" + UUID.randomUUID());
