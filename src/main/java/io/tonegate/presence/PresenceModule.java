@@ -8,9 +8,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,6 +35,8 @@ public final class PresenceModule implements GatewayModule {
   private final PresenceSweeper sweeper;
   private final List<LeaderTask> leaderTasks = new ArrayList<>();
   private final Context leaderContext;
+  private final PollRoutes pollRoutes;
+  private final WebClient pollHttp;
 
   /** Work that runs only on the lease holder. */
   interface LeaderTask {
@@ -74,6 +79,19 @@ public final class PresenceModule implements GatewayModule {
         sweeper.stop();
       }
     });
+    Optional<TokenCipher> cipher = config.poller().encryptionKey().map(TokenCipher::new);
+    PollRegistry registry = new PollRegistry(ctx.redis(), keys, cipher, config.poller().maxUsers());
+    this.pollRoutes = new PollRoutes(access, registry, metrics);
+    if (config.poller().enabled()) {
+      // Held in a field for the module's life: a Vert.x 5 client that is garbage-collected closes itself.
+      this.pollHttp = WebClient.create(vertx, new WebClientOptions()
+          .setConnectTimeout((int) config.poller().requestTimeout().toMillis())
+          .setUserAgent("Tonegate-presence-poller"));
+      OAuthTokens tokens = new OAuthTokens(pollHttp, config.poller(), registry, clockMs);
+      leaderTasks.add(new PresencePoller(vertx, pollHttp, config.poller(), registry, tokens, publisher, metrics));
+    } else {
+      this.pollHttp = null;
+    }
     this.lease = new RedisLease(vertx, ctx.redis(), keys.lease(), config.leaseTtl(), held -> {
       for (LeaderTask task : leaderTasks) {
         if (held) {
@@ -111,6 +129,7 @@ public final class PresenceModule implements GatewayModule {
   @Override
   public void mount(Router router, Vertx vertx) {
     if (config.enabled()) {
+      pollRoutes.mount(router);
       routes.mount(router);
     }
   }
@@ -135,6 +154,10 @@ public final class PresenceModule implements GatewayModule {
     }
     io.vertx.core.Promise<Void> released = io.vertx.core.Promise.promise();
     leaderContext.runOnContext(x -> lease.stop().onComplete(released));
-    return released.future().otherwiseEmpty().compose(v -> hub.stop());
+    return released.future().otherwiseEmpty().compose(v -> hub.stop()).onComplete(v -> {
+      if (pollHttp != null) {
+        pollHttp.close();
+      }
+    });
   }
 }

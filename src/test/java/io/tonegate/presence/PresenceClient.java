@@ -26,12 +26,16 @@ final class PresenceClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket socket;
   volatile Short closeStatus;
+  private volatile boolean closeHandled;
 
   private PresenceClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    socket.closeHandler(v -> closeStatus = socket.closeStatusCode());
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode();
+      closeHandled = true;
+    });
   }
 
   static PresenceClient connect(Vertx vertx, TestGateway gateway, String token, String group) throws Exception {
@@ -101,7 +105,7 @@ final class PresenceClient implements AutoCloseable {
 
   void awaitClosed() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (closeStatus == null && !socket.isClosed() && System.nanoTime() < deadline) {
+    while (!closeHandled && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
   }
