@@ -28,6 +28,8 @@ public final class CallsModule implements GatewayModule {
   private final List<JwtValidator> validators = new ArrayList<>();
   private final EventGridHandler eventGrid;
   private final CallbackHandler callbacks;
+  private final OutboundCallHandler outbound;
+  private volatile CallKeyStore callKeyStore;
 
   private CallsModule(GatewayContext ctx, CallsConfig config, Clock clock) {
     this.config = config;
@@ -45,6 +47,15 @@ public final class CallsModule implements GatewayModule {
     Optional<JwtValidator> callbackValidator = config.callbacks().audiences().isEmpty() ? Optional.empty()
         : Optional.of(register(JwtValidator.create(vertx, "acs-callbacks", config.callbacks(), ctx.registry())));
     this.callbacks = new CallbackHandler(control, callbackValidator, metrics);
+    Optional<JwtValidator> api = config.api().oidc()
+        .map(jwt -> register(JwtValidator.create(vertx, "api-call", jwt, ctx.registry())));
+    this.outbound = new OutboundCallHandler(control, config, api, () -> Optional.ofNullable(callKeyStore), metrics,
+        clock);
+  }
+
+  /** Where {@code POST /api/call} stores the {@code acs:<callConnectionId>} key (the session store). */
+  public void setCallKeyStore(CallKeyStore store) {
+    this.callKeyStore = store;
   }
 
   /** Reads {@code calls} (and {@code auth}) from the gateway's configuration. */
@@ -67,6 +78,7 @@ public final class CallsModule implements GatewayModule {
     router.options("/api/events").handler(eventGrid::handshake);
     router.post("/api/events").handler(eventGrid::deliver);
     router.post("/api/callbacks").handler(callbacks::handle);
+    router.post("/api/call").handler(outbound::handle);
   }
 
   @Override

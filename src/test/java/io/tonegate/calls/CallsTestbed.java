@@ -74,6 +74,12 @@ final class CallsTestbed implements AutoCloseable {
 
   /** {@code callsOverrides} merge into the testbed's {@code calls} section. */
   static CallsTestbed start(JsonObject callsOverrides) throws Exception {
+    return startWith(acs -> callsOverrides);
+  }
+
+  /** As {@link #start(JsonObject)}, with overrides that depend on the emulator (its URLs). */
+  static CallsTestbed startWith(java.util.function.Function<AcsEmulator, JsonObject> callsOverrides)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     String resourceId = UUID.randomUUID().toString();
     AcsEmulator acs = AcsEmulator.start(vertx, new AcsEmulator.Options(AcsAccessKey.generate(new SecureRandom()),
@@ -89,7 +95,7 @@ final class CallsTestbed implements AutoCloseable {
         .put("incoming", new JsonObject().put("serve", new JsonArray().add(SERVED_NUMBER).add("8:acs:served-*")))
         .put("callbacks", new JsonObject().put("audiences", new JsonArray().add(resourceId))
             .put("jwksUrl", acs.jwksUrl()));
-    calls.mergeIn(callsOverrides, true);
+    calls.mergeIn(callsOverrides.apply(acs), true);
     TestGateway gateway = TestGateway.start(new JsonObject().put("calls", calls));
     acs.targetGateway(gateway.baseUrl(), new WebClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertPath(gateway.certPath().toString())));

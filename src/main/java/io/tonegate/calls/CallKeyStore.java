@@ -1,0 +1,15 @@
+package io.tonegate.calls;
+
+import io.vertx.core.Future;
+
+import java.time.Duration;
+
+/**
+ * Stores the {@code acs:<callConnectionId>} session key of a call placed through {@code POST /api/call}, which the
+ * API flow of caller authentication then finds by direct lookup. Implemented over the session store.
+ */
+@FunctionalInterface
+public interface CallKeyStore {
+
+  Future<Void> storeCallKey(String callConnectionId, Duration ttl);
+}
