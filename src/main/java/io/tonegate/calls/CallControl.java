@@ -1,6 +1,7 @@
 package io.tonegate.calls;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Call control for the rest of Tonegate: answers incoming calls, places outbound ones, hangs up, keeps the call
@@ -42,6 +44,7 @@ public final class CallControl {
   private final String mediaTransportUrl;
   private final Clock clock;
   private final List<CallEventListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Consumer<JsonObject> relay = event -> { };
 
   /**
    * @param publicUrl the gateway's public base URL (callbacks go to {@code <publicUrl>/api/callbacks})
@@ -170,7 +173,7 @@ public final class CallControl {
       case CallbackEvent.CALL_CONNECTED:
         return store.updateState(id, CallState.CONNECTED, config.recordTtl()).map(v -> {
           LOG.info("call {} connected (correlation {})", id, event.correlationId());
-          notify(listener -> listener.onCallConnected(id));
+          emit(new JsonObject().put("type", "connected").put("id", id));
           startContinuousDtmf(id);
           return "handled";
         });
@@ -179,14 +182,15 @@ public final class CallControl {
           LOG.info("call {} disconnected (correlation {}, result {}); record {}", id, event.correlationId(),
               event.resultCode().isPresent() ? event.resultCode().getAsInt() : "-",
               existed ? "deleted" : "already gone");
-          notify(listener -> listener.onCallDisconnected(id));
+          emit(new JsonObject().put("type", "disconnected").put("id", id));
           return "handled";
         });
       case CallbackEvent.TONE_RECEIVED:
         char digit = event.tone().orElseThrow();
         int sequence = event.sequenceId().isPresent() ? event.sequenceId().getAsInt() : -1;
         LOG.debug("call {}: tone {} (sequence {}) from Call Automation", id, digit, sequence);
-        notify(listener -> listener.onTone(id, digit, sequence));
+        emit(new JsonObject().put("type", "tone").put("id", id).put("digit", String.valueOf(digit))
+            .put("sequenceId", sequence));
         return Future.succeededFuture("handled");
       case CallbackEvent.MEDIA_STREAMING_STARTED:
       case CallbackEvent.MEDIA_STREAMING_STOPPED:
@@ -198,8 +202,8 @@ public final class CallControl {
         } else {
           LOG.info("call {}: {} ({})", id, event.name(), event.mediaStreamingStatusDetails());
         }
-        notify(listener -> listener.onMediaStreaming(id, event.name(), event.mediaStreamingStatus(),
-            event.mediaStreamingStatusDetails()));
+        emit(new JsonObject().put("type", "media").put("id", id).put("event", event.name())
+            .put("status", event.mediaStreamingStatus()).put("details", event.mediaStreamingStatusDetails()));
         return Future.succeededFuture("handled");
       default:
         LOG.debug("call {}: callback {} not acted on", id, event.name());
@@ -221,7 +225,43 @@ public final class CallControl {
         e.getMessage()));
   }
 
-  private void notify(java.util.function.Consumer<CallEventListener> action) {
+  /** Where events also go to other gateway processes; none in a single-process setup. */
+  void setRelay(Consumer<JsonObject> relay) {
+    this.relay = relay;
+  }
+
+  /** Tells this process's listeners, and the other processes through the relay. */
+  private void emit(JsonObject event) {
+    deliverLocally(event);
+    relay.accept(event);
+  }
+
+  /**
+   * Hands a call event (local, or relayed from another process) to this process's listeners. Unknown or malformed
+   * events are ignored.
+   */
+  void deliverLocally(JsonObject event) {
+    String id = event.getString("id");
+    if (id == null) {
+      return;
+    }
+    switch (event.getString("type", "")) {
+      case "connected" -> notify(listener -> listener.onCallConnected(id));
+      case "disconnected" -> notify(listener -> listener.onCallDisconnected(id));
+      case "tone" -> {
+        String digit = event.getString("digit", "");
+        if (digit.length() == 1) {
+          int sequence = event.getInteger("sequenceId", -1);
+          notify(listener -> listener.onTone(id, digit.charAt(0), sequence));
+        }
+      }
+      case "media" -> notify(listener -> listener.onMediaStreaming(id, event.getString("event", ""),
+          event.getString("status", ""), event.getString("details", "")));
+      default -> { }
+    }
+  }
+
+  private void notify(Consumer<CallEventListener> action) {
     for (CallEventListener listener : listeners) {
       try {
         action.accept(listener);

@@ -30,6 +30,7 @@ public final class CallsModule implements GatewayModule {
   private final CallbackHandler callbacks;
   private final OutboundCallHandler outbound;
   private volatile CallKeyStore callKeyStore;
+  private final CallEventRelay relay;
 
   private CallsModule(GatewayContext ctx, CallsConfig config, Clock clock) {
     this.config = config;
@@ -39,6 +40,8 @@ public final class CallsModule implements GatewayModule {
     CallStore store = new CallStore(ctx.redis(), ctx.config().redis().keyPrefix());
     this.control = new CallControl(config, automation, store, metrics, ctx.config().server().publicUrl(),
         ctx.config().server().publicWebSocketUrl(), clock);
+    this.relay = new CallEventRelay(vertx, ctx.redis(), ctx.config().redis(), control::deliverLocally);
+    control.setRelay(relay::publish);
 
     Optional<JwtValidator> entra = config.eventGrid().entra()
         .map(jwt -> register(JwtValidator.create(vertx, "eventgrid-entra", jwt, ctx.registry())));
@@ -95,14 +98,16 @@ public final class CallsModule implements GatewayModule {
     if (config.incoming().serve().isEmpty()) {
       LOG.info("calls.incoming.serve is empty: incoming calls are logged, not answered");
     }
-    return Future.join(validators.stream().map(JwtValidator::start).toList()).mapEmpty();
+    List<Future<Void>> starting = new ArrayList<>(validators.stream().map(JwtValidator::start).toList());
+    starting.add(relay.start());
+    return Future.join(starting).mapEmpty();
   }
 
   @Override
   public Future<Void> stop() {
     validators.forEach(JwtValidator::close);
     automation.close();
-    return Future.succeededFuture();
+    return relay.stop();
   }
 
   private JwtValidator register(JwtValidator validator) {

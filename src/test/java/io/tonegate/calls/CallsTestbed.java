@@ -38,9 +38,12 @@ final class CallsTestbed implements AutoCloseable {
   final Redis redis;
   final CallStore store;
   final List<String> events = new CopyOnWriteArrayList<>();
+  /** The {@code calls} section the gateway runs with (a second gateway can join with it). */
+  final JsonObject callsConfig;
 
-  private CallsTestbed(Vertx vertx, AcsEmulator acs, TestGateway gateway) {
+  private CallsTestbed(Vertx vertx, AcsEmulator acs, TestGateway gateway, JsonObject callsConfig) {
     this.vertx = vertx;
+    this.callsConfig = callsConfig;
     this.acs = acs;
     this.gateway = gateway;
     this.redis = Redis.createClient(vertx, TestRedis.shared().url());
@@ -99,7 +102,7 @@ final class CallsTestbed implements AutoCloseable {
     TestGateway gateway = TestGateway.start(new JsonObject().put("calls", calls));
     acs.targetGateway(gateway.baseUrl(), new WebClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertPath(gateway.certPath().toString())));
-    return new CallsTestbed(vertx, acs, gateway);
+    return new CallsTestbed(vertx, acs, gateway, calls);
   }
 
   CallControl control() {
