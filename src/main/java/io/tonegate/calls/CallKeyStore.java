@@ -1,6 +1,7 @@
 package io.tonegate.calls;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
@@ -11,5 +12,6 @@ import java.time.Duration;
 @FunctionalInterface
 public interface CallKeyStore {
 
-  Future<Void> storeCallKey(String callConnectionId, Duration ttl);
+  /** @param value what to keep with the key (the target, who asked) */
+  Future<Void> storeCallKey(String callConnectionId, JsonObject value, Duration ttl);
 }

@@ -3,13 +3,21 @@ package io.tonegate.calls;
 import io.tonegate.auth.JwtValidator;
 import io.tonegate.gateway.GatewayContext;
 import io.tonegate.gateway.GatewayModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tonegate.ratelimit.RateLimit;
+import io.tonegate.ratelimit.RateLimitHandler;
+import io.tonegate.ratelimit.RateLimiter;
+import io.tonegate.session.SessionStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +38,15 @@ public final class CallsModule implements GatewayModule {
   private final CallbackHandler callbacks;
   private final OutboundCallHandler outbound;
   private volatile CallKeyStore callKeyStore;
+  private volatile Handler<RoutingContext> apiRateLimit = RoutingContext::next;
+  private final MeterRegistry registry;
+  /** The rate limiter scope of {@code POST /api/call}. */
+  public static final String API_RATE_LIMIT_SCOPE = "api-call-ip";
   private final CallEventRelay relay;
 
   private CallsModule(GatewayContext ctx, CallsConfig config, Clock clock) {
     this.config = config;
+    this.registry = ctx.registry();
     Vertx vertx = ctx.vertx();
     CallsMetrics metrics = new CallsMetrics(ctx.registry());
     this.automation = new CallAutomationClient(vertx, config.acs(), metrics, clock);
@@ -61,6 +74,17 @@ public final class CallsModule implements GatewayModule {
     this.callKeyStore = store;
   }
 
+  /**
+   * Uses the session store for {@code acs:<callConnectionId>} keys and its Redis rate limiter for
+   * {@code calls.api.ratePerMinute} per source IP on {@code POST /api/call} (fail closed: 503 when Redis cannot be
+   * asked, as the call could not be registered anyway). Call before the gateway mounts the modules.
+   */
+  public void useSessions(SessionStore store, RateLimiter limiter) {
+    setCallKeyStore((id, value, ttl) -> store.storeCallKey(id, value, ttl).mapEmpty());
+    this.apiRateLimit = RateLimitHandler.perSourceIp(limiter, API_RATE_LIMIT_SCOPE,
+        new RateLimit(config.api().ratePerMinute(), Duration.ofMinutes(1)), false, registry);
+  }
+
   /** Reads {@code calls} (and {@code auth}) from the gateway's configuration. */
   public static CallsModule create(GatewayContext ctx) {
     CallsConfig config = CallsConfig.from(ctx.config().root().section("calls"), ctx.config().root().section("auth"));
@@ -81,7 +105,8 @@ public final class CallsModule implements GatewayModule {
     router.options("/api/events").handler(eventGrid::handshake);
     router.post("/api/events").handler(eventGrid::deliver);
     router.post("/api/callbacks").handler(callbacks::handle);
-    router.post("/api/call").handler(outbound::handle);
+    Handler<RoutingContext> limit = apiRateLimit;
+    router.post("/api/call").handler(limit).handler(outbound::handle);
   }
 
   @Override

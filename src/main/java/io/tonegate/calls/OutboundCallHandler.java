@@ -99,7 +99,8 @@ final class OutboundCallHandler {
           target.rawId(), Optional.empty(), CallFlow.API, CallState.fromConnectionState(connection.state()),
           clock.instant());
       calls.store().saveCall(record, config.recordTtl())
-          .compose(v -> keys.storeCallKey(id, config.recordTtl()))
+          .compose(v -> keys.storeCallKey(id, new JsonObject().put("callConnectionId", id)
+              .put("target", target.rawId()).put("requestedBy", subject), config.recordTtl()))
           .onComplete(stored -> {
             if (stored.failed()) {
               metrics.outboundCall("unavailable");

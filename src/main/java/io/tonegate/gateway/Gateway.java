@@ -71,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     IdentityModule identity = new IdentityModule(ctx);   // its hmacAuth()/tokenAuthenticator() serve other modules
     CallsModule calls = CallsModule.create(ctx);           // its control() serves the caller and media modules
     SessionModule sessions = new SessionModule(ctx, identity);   // store, rate limiter and API auth serve others
+    calls.useSessions(sessions.store(), sessions.rateLimiter());   // /api/call: acs:<id> keys, per-IP limit
     CallerModule caller = new CallerModule(ctx, sessions, calls.control()::hangUp); // engine() authenticates media
     MediaModule media = new MediaModule(ctx);              // its observers/findSession() serve caller and calls
     media.setTonegateTokenVerifier(IdentityMediaTokenVerifier.using(identity.tokenAuthenticator()));

@@ -8,8 +8,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
+import io.tonegate.session.SessionModule;
+import io.tonegate.session.SessionStore;
+import io.tonegate.session.StoredSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,10 +35,7 @@ class OutboundCallTest {
     // The emulator's JWKS doubles as the OIDC provider's key set: the tokens differ by iss/aud.
     bed = CallsTestbed.startWith(acs -> new JsonObject().put("api", new JsonObject()
         .put("issuer", ISSUER).put("audiences", new JsonArray().add(AUDIENCE)).put("jwksUrl", acs.jwksUrl())
-        .put("sourceCallerIdNumber", "+18005550100")));
-    bed.gateway.gateway().module(CallsModule.class).orElseThrow().setCallKeyStore((id, ttl) ->
-        bed.redis.send(Request.cmd(Command.SET).arg("tg:acs:" + id).arg("{}").arg("PX").arg(ttl.toMillis()))
-            .mapEmpty());
+        .put("sourceCallerIdNumber", "+18005550100").put("ratePerMinute", 100)));
     client = bed.gateway.webClient(bed.vertx);
   }
 
@@ -84,8 +82,9 @@ class OutboundCallTest {
     CallRecord record = bed.record(id).orElseThrow();
     assertThat(record.flow()).isEqualTo(CallFlow.API);
     assertThat(record.callerRawId()).isEqualTo("4:+14255550160");
-    assertThat(bed.redis.send(Request.cmd(Command.EXISTS).arg("tg:acs:" + id)).await(5, TimeUnit.SECONDS).toInteger())
-        .isEqualTo(1);
+    SessionStore sessions = bed.gateway.gateway().module(SessionModule.class).orElseThrow().store();
+    StoredSession key = sessions.get(sessions.id(sessions.rules().acs(id))).await(5, TimeUnit.SECONDS).orElseThrow();
+    assertThat(key.value().getString("target")).isEqualTo("4:+14255550160");
     EmulatedCall call = bed.acs.call(id).orElseThrow();
     CallsTestbed.eventually("connected and DTMF recognition started for the callee", call::continuousDtmf);
   }
@@ -115,6 +114,20 @@ class OutboundCallTest {
     assertThat(response.getHeader("Retry-After")).isEqualTo("5");
     CallsTestbed.eventually("the circuit recovers for the other tests",
         () -> bed.control().automation().circuitState() != CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  @DisplayName("more than calls.api.ratePerMinute requests from one address get 429 with Retry-After, before auth")
+  void rateLimited() throws Exception {
+    int status = 0;
+    for (int i = 0; i < 101 && status != 429; i++) {
+      HttpResponse<Buffer> response = call(null, new JsonObject().put("target", "+14255550162"));
+      status = response.statusCode();
+      if (status == 429) {
+        assertThat(response.getHeader("Retry-After")).isNotBlank();
+      }
+    }
+    assertThat(status).isEqualTo(429);
   }
 
   private static long creates() {
