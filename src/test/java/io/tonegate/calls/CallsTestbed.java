@@ -83,6 +83,13 @@ final class CallsTestbed implements AutoCloseable {
   /** As {@link #start(JsonObject)}, with overrides that depend on the emulator (its URLs). */
   static CallsTestbed startWith(java.util.function.Function<AcsEmulator, JsonObject> callsOverrides)
       throws Exception {
+    return startWith(callsOverrides, acs -> new JsonObject());
+  }
+
+  /** As above, plus overrides of other sections (e.g. {@code media}). */
+  static CallsTestbed startWith(java.util.function.Function<AcsEmulator, JsonObject> callsOverrides,
+                                java.util.function.Function<AcsEmulator, JsonObject> otherOverrides)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     String resourceId = UUID.randomUUID().toString();
     AcsEmulator acs = AcsEmulator.start(vertx, new AcsEmulator.Options(AcsAccessKey.generate(new SecureRandom()),
@@ -99,7 +106,7 @@ final class CallsTestbed implements AutoCloseable {
         .put("callbacks", new JsonObject().put("audiences", new JsonArray().add(resourceId))
             .put("jwksUrl", acs.jwksUrl()));
     calls.mergeIn(callsOverrides.apply(acs), true);
-    TestGateway gateway = TestGateway.start(new JsonObject().put("calls", calls));
+    TestGateway gateway = TestGateway.start(otherOverrides.apply(acs).copy().put("calls", calls));
     acs.targetGateway(gateway.baseUrl(), new WebClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertPath(gateway.certPath().toString())));
     return new CallsTestbed(vertx, acs, gateway, calls);

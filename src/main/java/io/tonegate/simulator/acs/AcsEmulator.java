@@ -112,6 +112,7 @@ public final class AcsEmulator implements AutoCloseable {
   private final List<JsonObject> callbacksSent = Collections.synchronizedList(new ArrayList<>());
   private final Deque<Fault> faults = new ArrayDeque<>();
   private volatile boolean down;
+  private volatile MediaStreamOpener mediaOpener;
   private HttpServer server;
   private volatile String gatewayBaseUrl = "";
   // Kept for the emulator's life: Vert.x 5 closes clients that are garbage-collected.
@@ -131,6 +132,13 @@ public final class AcsEmulator implements AutoCloseable {
     }
     this.kid = "acs-emulator-" + UUID.randomUUID().toString().substring(0, 8);
     this.client = WebClient.create(vertx);
+    this.mediaOpener = options.mediaOpener();
+  }
+
+  /** How media streams are opened after answering ({@code null}: none, MediaStreamingStarted is still reported). */
+  public AcsEmulator setMediaOpener(MediaStreamOpener opener) {
+    this.mediaOpener = opener;
+    return this;
   }
 
   /**
@@ -561,7 +569,8 @@ public final class AcsEmulator implements AutoCloseable {
   }
 
   private void startMedia(EmulatedCall call) {
-    if (options.mediaOpener() == null || call.transportUrl().isEmpty()) {
+    MediaStreamOpener opener = mediaOpener;
+    if (opener == null || call.transportUrl().isEmpty()) {
       call.mediaStreaming = true;
       postCallback(call, "MediaStreamingStarted", mediaUpdate("mediaStreamingStarted", "subscriptionStarted"));
       return;
@@ -570,7 +579,7 @@ public final class AcsEmulator implements AutoCloseable {
         .add("x-ms-call-correlation-id", call.correlationId)
         .add("x-ms-call-connection-id", call.callConnectionId)
         .add("Authorization", "Bearer " + mintToken(Duration.ofHours(24)));
-    options.mediaOpener().open(call, headers).onComplete(opened -> {
+    opener.open(call, headers).onComplete(opened -> {
       if (opened.succeeded()) {
         call.mediaStreaming = true;
         postCallback(call, "MediaStreamingStarted", mediaUpdate("mediaStreamingStarted", "subscriptionStarted"));

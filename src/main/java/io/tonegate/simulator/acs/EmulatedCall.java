@@ -49,6 +49,15 @@ public final class EmulatedCall {
     return state;
   }
 
+  /** The remote party's raw id: the caller of an inbound call, the callee of an outbound one. */
+  public String remoteRawId() {
+    return (inbound ? from : to).getString("rawId", "");
+  }
+
+  public boolean inbound() {
+    return inbound;
+  }
+
   public String callbackUri() {
     return callbackUri;
   }
