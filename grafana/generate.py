@@ -152,7 +152,7 @@ def specs():
         ("tonegate-identity", "Tonegate: identities and tokens", "The ACS-compatible identity API", [
             [ts("Tokens issued and revoked", [(f"sum(rate(tonegate_identity_tokens_issued_total{r}))", "issued"),
                                               (f"sum by (via) (rate(tonegate_identity_tokens_revoked_total{r}))", "revoked ({{via}})"),
-                                              (f"sum(rate(tonegate_identity_identities_created_total{r}))", "identities created")],
+                                              (f"sum(rate(tonegate_identity_identities_total{r}))", "identities created")],
                 unit="ops"),
              ts("HMAC failures by reason", [(f"sum by (reason) (rate(tonegate_identity_hmac_failures_total{r}))", "{{reason}}")],
                 unit="ops")],

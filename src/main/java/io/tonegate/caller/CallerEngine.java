@@ -9,6 +9,7 @@ import io.tonegate.session.SessionKeyRules;
 import io.vertx.core.Vertx;
 
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,17 @@ public final class CallerEngine {
     Gauge.builder("tonegate.caller.sessions.active", active, AtomicInteger::get)
         .description("Calls whose caller authentication is in progress or decided, with an open media session")
         .register(registry);
+    // Every series exists at zero from the start, so rate() and the dashboards work before the first call.
+    for (CallerFlow flow : CallerFlow.values()) {
+      for (AttemptOutcome outcome : AttemptOutcome.values()) {
+        attempts(flow, outcome);
+      }
+      for (CallerAuthState state : List.of(CallerAuthState.AUTHENTICATED, CallerAuthState.REJECTED,
+          CallerAuthState.LOCKED_OUT)) {
+        outcomes(flow, state);
+      }
+      decisionLatency(flow);
+    }
   }
 
   /**
@@ -104,28 +116,38 @@ public final class CallerEngine {
   }
 
   void countAttempt(CallerFlow flow, AttemptOutcome outcome) {
-    Counter.builder("tonegate.caller.attempts")
-        .description("Caller authentication attempts, by flow and outcome")
-        .tags("flow", flowTag(flow), "outcome", outcome.tag())
-        .register(registry)
-        .increment();
+    attempts(flow, outcome).increment();
   }
 
   void countOutcome(CallerFlow flow, CallerAuthState state) {
-    Counter.builder("tonegate.caller.outcomes")
-        .description("Calls whose caller authentication was decided, by flow and final state")
-        .tags("flow", flowTag(flow), "state", state.name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry)
-        .increment();
+    outcomes(flow, state).increment();
   }
 
   void recordDecisionLatency(CallerFlow flow, long nanos) {
-    Metrics.histogramTimer("tonegate.caller.decision.latency",
+    decisionLatency(flow).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  // Micrometer returns the already-registered meter for the same name and tags.
+  private Counter attempts(CallerFlow flow, AttemptOutcome outcome) {
+    return Counter.builder("tonegate.caller.attempts")
+        .description("Caller authentication attempts, by flow and outcome")
+        .tags("flow", flowTag(flow), "outcome", outcome.tag())
+        .register(registry);
+  }
+
+  private Counter outcomes(CallerFlow flow, CallerAuthState state) {
+    return Counter.builder("tonegate.caller.outcomes")
+        .description("Calls whose caller authentication was decided, by flow and final state")
+        .tags("flow", flowTag(flow), "state", state.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry);
+  }
+
+  private Timer decisionLatency(CallerFlow flow) {
+    return Metrics.histogramTimer("tonegate.caller.decision.latency",
             "Time from the end of the caller's last digit (or #) to the authentication decision",
             Metrics.DECISION_BUCKETS)
         .tags("flow", flowTag(flow))
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .register(registry);
   }
 
   private static String flowTag(CallerFlow flow) {

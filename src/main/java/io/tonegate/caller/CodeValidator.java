@@ -59,6 +59,9 @@ public final class CodeValidator {
     this.instanceLimiter = new LocalRateLimiter(limits.validationsPerSecond());
     this.deadline = deadline;
     this.registry = registry;
+    for (String scope : new String[] {SCOPE_ANI, SCOPE_CALL, SCOPE_INSTANCE}) {
+      RateLimiter.rejected(registry, scope); // exists at zero from the start
+    }
   }
 
   /** Validates {@code key} for {@code call}; {@code withCode} applies the per-number limit. Never fails. */

@@ -39,14 +39,38 @@ public final class CallsMetrics {
     this.answerLatency = Metrics.histogramTimer("tonegate.calls.answer.latency",
             "From an IncomingCall delivery to the answered call's record stored", Metrics.DECISION_BUCKETS)
         .register(registry);
+    // Series that dashboards and alerts watch exist at zero from the start (register() returns the same meter).
+    for (CallAutomationClient.Operation operation : CallAutomationClient.Operation.values()) {
+      automationRequests(operation.metricName(), "circuit_open");
+    }
+    gridEvents("Microsoft.Communication.IncomingCall", "ignored");
+    callbacks("CallDisconnected", "failed");
+  }
+
+  private Counter automationRequests(String operation, String status) {
+    return Counter.builder("tonegate.calls.automation.requests")
+        .description("Call Automation REST attempts by operation and outcome (HTTP status or failure kind)")
+        .tags("operation", operation, "status", status)
+        .register(registry);
+  }
+
+  private Counter gridEvents(String type, String outcome) {
+    return Counter.builder("tonegate.calls.eventgrid.events")
+        .description("Event Grid events received on /api/events, by type and outcome")
+        .tags("type", KNOWN_GRID_TYPES.contains(type) ? shortType(type) : "other", "outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter callbacks(String name, String outcome) {
+    return Counter.builder("tonegate.calls.callbacks")
+        .description("Call Automation callback events received on /api/callbacks, by type and outcome")
+        .tags("type", KNOWN_CALLBACK_TYPES.contains(name) ? name : "other", "outcome", outcome)
+        .register(registry);
   }
 
   /** One Call Automation attempt's outcome: an HTTP status, or timeout, connection_error, circuit_open, not_configured. */
   public void automationRequest(String operation, String status) {
-    Counter.builder("tonegate.calls.automation.requests")
-        .description("Call Automation REST attempts by operation and outcome (HTTP status or failure kind)")
-        .tags("operation", operation, "status", status)
-        .register(registry).increment();
+    automationRequests(operation, status).increment();
   }
 
   /** Exports the circuit breaker's state (0 closed, 1 half-open, 2 open). */
@@ -58,10 +82,7 @@ public final class CallsMetrics {
 
   /** One Event Grid event and what became of it. */
   public void gridEvent(String type, String outcome) {
-    Counter.builder("tonegate.calls.eventgrid.events")
-        .description("Event Grid events received on /api/events, by type and outcome")
-        .tags("type", KNOWN_GRID_TYPES.contains(type) ? shortType(type) : "other", "outcome", outcome)
-        .register(registry).increment();
+    gridEvents(type, outcome).increment();
   }
 
   /** A webhook request refused before any event was read: {@code endpoint} events|callbacks|call. */
@@ -74,10 +95,7 @@ public final class CallsMetrics {
 
   /** One callback event and what became of it. */
   public void callback(String name, String outcome) {
-    Counter.builder("tonegate.calls.callbacks")
-        .description("Call Automation callback events received on /api/callbacks, by type and outcome")
-        .tags("type", KNOWN_CALLBACK_TYPES.contains(name) ? name : "other", "outcome", outcome)
-        .register(registry).increment();
+    callbacks(name, outcome).increment();
   }
 
   /** An outbound call request's outcome (created, rejected, unavailable, ...). */

@@ -30,8 +30,12 @@ final class IdentityMetrics {
         .description("Identities whose tokens were revoked, by :revokeAccessTokens or by deletion").register(registry);
     revokedByDelete = Counter.builder("tonegate.identity.tokens.revoked").tag("via", "delete")
         .description("Identities whose tokens were revoked, by :revokeAccessTokens or by deletion").register(registry);
-    identitiesCreated = Counter.builder("tonegate.identity.identities.created")
+    // Not "...identities.created": the Prometheus client strips a _created suffix (OpenMetrics reserves it).
+    identitiesCreated = Counter.builder("tonegate.identity.identities")
         .description("Identities created").register(registry);
+    for (String operation : new String[] {"create", "delete", "issue", "revoke"}) {
+      timer(operation, 200); // the success series exist at zero from the start
+    }
     for (HmacFailure failure : HmacFailure.values()) {
       hmacFailures.put(failure, Counter.builder("tonegate.identity.hmac.failures").tag("reason", failure.tag())
           .description("Requests refused by HMAC-SHA256 authentication, by reason").register(registry));
@@ -72,10 +76,14 @@ final class IdentityMetrics {
 
   /** Request latency per identity API operation and HTTP status (both bounded sets). */
   void requestTime(String operation, int status, long nanos) {
-    latency.computeIfAbsent(operation + "|" + status, k -> Metrics.histogramTimer("tonegate.identity.request.latency",
+    timer(operation, status).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private Timer timer(String operation, int status) {
+    return latency.computeIfAbsent(operation + "|" + status, k -> Metrics.histogramTimer(
+            "tonegate.identity.request.latency",
             "Identity API request time from routing to response, including HMAC check and Redis",
             Metrics.FAST_BUCKETS)
-        .tag("op", operation).tag("status", Integer.toString(status)).register(registry))
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .tag("op", operation).tag("status", Integer.toString(status)).register(registry));
   }
 }

@@ -285,7 +285,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
 
   private void reportDigit(char digit, DigitSource source, long streamMs) {
     boolean isNew = merger.offer(digit, source, System.nanoTime() / 1_000_000);
-    metrics.digit(source, isNew);
+    metrics.digit(source, digit, isNew);
     if (!isNew) {
       return;
     }

@@ -27,6 +27,7 @@ public final class PresenceMetrics {
 
   public PresenceMetrics(MeterRegistry registry) {
     this.registry = registry;
+    registerCommonSeries();
     this.deliveries = Counter.builder("tonegate.presence.deliveries")
         .description("Presence changes written to subscribers (WebSocket and SSE)").register(registry);
     this.snapshots = Counter.builder("tonegate.presence.snapshots")
@@ -86,15 +87,30 @@ public final class PresenceMetrics {
 
   /** A refused subscription or write, by a bounded reason ({@code missing_token}, {@code revoked}, ...). */
   void refused(String endpoint, String reason) {
-    refused.computeIfAbsent(endpoint + "/" + reason, k -> Counter.builder("tonegate.presence.refused")
+    refusedCounter(endpoint, reason).increment();
+  }
+
+  private Counter refusedCounter(String endpoint, String reason) {
+    return refused.computeIfAbsent(endpoint + "/" + reason, k -> Counter.builder("tonegate.presence.refused")
         .description("Presence requests and subscriptions refused, by endpoint and reason")
-        .tag("endpoint", endpoint).tag("reason", reason).register(registry)).increment();
+        .tag("endpoint", endpoint).tag("reason", reason).register(registry));
   }
 
   /** One poller request by outcome ({@code 200}, {@code 429}, {@code 4xx}, {@code 5xx}, {@code error}, ...). */
   void pollRequest(String status) {
-    pollRequests.computeIfAbsent(status, k -> Counter.builder("tonegate.presence.poller.requests")
+    pollCounter(status).increment();
+  }
+
+  private Counter pollCounter(String status) {
+    return pollRequests.computeIfAbsent(status, k -> Counter.builder("tonegate.presence.poller.requests")
         .description("Presence poller requests to the external presence API, by status")
-        .tag("status", status).register(registry)).increment();
+        .tag("status", status).register(registry));
+  }
+
+  /** The series dashboards watch exist at zero from the start. */
+  private void registerCommonSeries() {
+    refusedCounter("ws", "missing_token");
+    pollCounter("200");
+    pollCounter("429");
   }
 }

@@ -43,6 +43,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
         .description("Rate-limit checks that failed because Redis failed, by limit scope")
         .tag("scope", scope)
         .register(registry);
+    RateLimiter.rejected(registry, scope); // exists at zero from the start
   }
 
   /**

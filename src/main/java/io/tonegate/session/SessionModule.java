@@ -66,6 +66,10 @@ public final class SessionModule implements GatewayModule {
         identity.tokenAuthenticator());
     this.perIp = RateLimitHandler.perSourceIp(limiter, RATE_LIMIT_SCOPE, limits.perSourceIp(), limits.apiFailOpen(),
         registry);
+    for (String reason : new String[] {"bad_json", "bad_ttl", "bad_value", "missing_key", "ttl_out_of_bounds",
+        "value_too_large"}) {
+      rejections(reason); // exists at zero from the start
+    }
     LOG.info("session keys: HMAC secret {}, consume {}, TTL {} (bounds {}..{})", config.secretSource(),
         config.consume().name().toLowerCase(java.util.Locale.ROOT), config.defaultTtl(), config.minTtl(),
         config.maxTtl());
@@ -237,13 +241,16 @@ public final class SessionModule implements GatewayModule {
   }
 
   private void reject(RoutingContext rc, int status, String code, String reason, String message) {
-    Counter.builder("tonegate.session.api.rejections")
+    rejections(reason).increment();
+    HttpErrors.send(rc, status, code, message);
+  }
+
+  private Counter rejections(String reason) {
+    return Counter.builder("tonegate.session.api.rejections")
         .description("Session API requests refused for bad input, by reason (authentication failures are counted by"
             + " the identity meters, rate limits by tonegate.ratelimit.rejections)")
         .tag("reason", reason)
-        .register(registry)
-        .increment();
-    HttpErrors.send(rc, status, code, message);
+        .register(registry);
   }
 
   private void unavailable(RoutingContext rc, String op, Throwable cause) {

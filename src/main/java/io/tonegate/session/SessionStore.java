@@ -47,6 +47,7 @@ public final class SessionStore {
     this.keyPrefix = keyPrefix;
     this.config = config;
     this.registry = registry;
+    registerMeters();
     this.clock = clock;
   }
 
@@ -178,12 +179,23 @@ public final class SessionStore {
       } else {
         outcome = "ok";
       }
-      Timer.builder("tonegate.session.operations")
-          .description("Session-store operations on Redis, by operation and result (hit, miss, ok, conflict, error)")
-          .tags("op", op, "result", outcome)
-          .serviceLevelObjectives(Metrics.DECISION_BUCKETS)
-          .register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+operationTimer(op, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     });
+  }
+
+  private Timer operationTimer(String op, String result) {
+    return Timer.builder("tonegate.session.operations")
+        .description("Session-store operations on Redis, by operation and result (hit, miss, ok, conflict, error)")
+        .tags("op", op, "result", result)
+        .serviceLevelObjectives(Metrics.DECISION_BUCKETS)
+        .register(registry);
+  }
+
+  /** Registers the common series at zero so dashboards and rate() work before the first operation. */
+  private void registerMeters() {
+    operationTimer("store", "ok");
+    operationTimer("consume", "hit");
+    operationTimer("consume", "miss");
+    operationTimer("consume", "error");
   }
 }

@@ -57,8 +57,7 @@ class MediaCapacityTest {
   void devKeyNotTrustedInProduction() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestGateway dev = TestGateway.start();
-         TestGateway prod = TestGateway.start(new JsonObject().put("devMode", false)
-             .put("accessKey", java.util.Base64.getEncoder().encodeToString(new byte[32])).put("media", new JsonObject()
+         TestGateway prod = TestGateway.start(TestGateway.productionMode().put("media", new JsonObject()
              .put("acs", new JsonObject().put("jwksUrl", "").put("audiences", new JsonArray().add("prod-resource"))
                  .put("jwksFile", "/nonexistent/jwks.json"))))) {
       assertThat(DevMediaKey.load(prod.gateway().context().config().server().dataDir())).isEmpty();

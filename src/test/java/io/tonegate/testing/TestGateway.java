@@ -55,6 +55,22 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(Gateway.start(config(overrides, dataDir), extraModules), dataDir);
   }
 
+  /**
+   * Overrides for a production-mode gateway (devMode false): every secret that mode requires, generated for the test.
+   */
+  public static JsonObject productionMode() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    byte[] accessKey = new byte[32];
+    byte[] sessionSecret = new byte[32];
+    random.nextBytes(accessKey);
+    random.nextBytes(sessionSecret);
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    return new JsonObject()
+        .put("devMode", false)
+        .put("accessKey", base64.encodeToString(accessKey))
+        .put("session", new JsonObject().put("keySecret", base64.encodeToString(sessionSecret)));
+  }
+
   /** The effective configuration of a test gateway before start (for tests that start a Gateway themselves). */
   public static TonegateConfig config(JsonObject overrides, Path dataDir) {
     JsonObject merged = ConfigLoader.load(null, Map.of());
@@ -80,6 +96,11 @@ public final class TestGateway implements AutoCloseable {
 
   public String baseUrl() {
     return "https://localhost:" + port();
+  }
+
+  /** The gateway's data directory (its generated certificate, dev keys, ...). */
+  public Path dataDir() {
+    return dataDir;
   }
 
   public Path certPath() {
