@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -60,11 +59,7 @@ class DevCallApiTest {
   @DisplayName("outside devMode the development call API does not exist")
   void absentInProduction() throws Exception {
     Vertx vertx = Vertx.vertx();
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    try (TestGateway gateway = TestGateway.start(new JsonObject().put("devMode", false)
-        .put("accessKey", KEY.toBase64())
-        .put("session", new JsonObject().put("keySecret", Base64.getEncoder().encodeToString(secret))))) {
+    try (TestGateway gateway = TestGateway.start(TestGateway.productionMode().put("accessKey", KEY.toBase64()))) {
       SessionApiClient api = SessionApiClient.withAccessKey(gateway.webClient(vertx), URI.create(gateway.baseUrl()),
           KEY);
       assertThatThrownBy(() -> api.createSimulatedCall(new JsonObject().put("flow", "api"))

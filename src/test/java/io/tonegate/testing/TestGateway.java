@@ -68,7 +68,9 @@ public final class TestGateway implements AutoCloseable {
     return new JsonObject()
         .put("devMode", false)
         .put("accessKey", base64.encodeToString(accessKey))
-        .put("session", new JsonObject().put("keySecret", base64.encodeToString(sessionSecret)));
+        .put("session", new JsonObject().put("keySecret", base64.encodeToString(sessionSecret)))
+        .put("media", new JsonObject().put("acs", new JsonObject()
+            .put("audiences", new io.vertx.core.json.JsonArray().add("test-acs-resource"))));
   }
 
   /** The effective configuration of a test gateway before start (for tests that start a Gateway themselves). */
