@@ -90,7 +90,17 @@ public final class AccessTokenIssuer {
    * identity's revocation time).
    */
   public IssuedToken issueAt(IdentityId identity, Set<TokenScope> scopes, Duration validity, Instant issuedAt) {
+    return issueAt(identity, scopes, validity, issuedAt, TokenGrants.NONE);
+  }
+
+  /**
+   * As {@link #issueAt(IdentityId, Set, Duration, Instant)}, narrowed by {@code grants} (written as the
+   * {@value TokenGrants#CLAIM} claim when not empty).
+   */
+  public IssuedToken issueAt(IdentityId identity, Set<TokenScope> scopes, Duration validity, Instant issuedAt,
+                             TokenGrants grants) {
     Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(grants, "grants");
     if (scopes == null || scopes.isEmpty()) {
       throw new IllegalArgumentException("at least one scope is required");
     }
@@ -107,7 +117,7 @@ public final class AccessTokenIssuer {
         .field("kid", key.kid())
         .field("typ", "JWT")
         .toJson();
-    String payload = new JwtJson.ObjectWriter()
+    JwtJson.ObjectWriter claims = new JwtJson.ObjectWriter()
         .field("skypeid", identity.skypeId())
         .field("scp", TokenScope.bitmask(granted))
         .field("csi", Long.toString(iat))
@@ -116,8 +126,11 @@ public final class AccessTokenIssuer {
         .field("resourceId", identity.resourceId())
         .field("iat", iat)
         .field("iss", issuer)
-        .field("aud", audience)
-        .toJson();
+        .field("aud", audience);
+    if (!grants.isEmpty()) {
+      claims.rawField(TokenGrants.CLAIM, grants.toClaimJson());
+    }
+    String payload = claims.toJson();
     String signingInput = JwtJson.base64Url(header.getBytes(StandardCharsets.US_ASCII)) + "."
         + JwtJson.base64Url(payload.getBytes(StandardCharsets.US_ASCII));
     byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));

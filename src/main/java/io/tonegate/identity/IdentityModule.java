@@ -148,6 +148,64 @@ public final class IdentityModule implements GatewayModule {
     return generatedConnectionString;
   }
 
+  /**
+   * The identity mapped to {@code customId}, created on first use: idempotent and atomic across instances (twenty
+   * concurrent first calls create one identity). For other modules, e.g. the app token route, which maps an OIDC
+   * user to an identity. Fails when Redis does.
+   *
+   * @throws IllegalArgumentException (synchronously) when {@code customId} is not valid ({@link #checkCustomId})
+   */
+  public Future<CustomIdentity> identityForCustomId(String customId) {
+    checkCustomId(customId);
+    return store.identityForCustomId(customId, () -> IdentityId.generate(config.resourceId(), random), clock.instant())
+        .onSuccess(mapped -> {
+          if (mapped.created()) {
+            metrics.identityCreated();
+          }
+        });
+  }
+
+  /**
+   * Mints a token for an existing identity, with an {@code iat} after its revocation time, narrowed by
+   * {@code grants}. Fails with {@link IllegalStateException} while the signing keys are not loaded, with
+   * {@link java.util.NoSuchElementException} when the identity is unknown or deleted, or as Redis fails.
+   */
+  public Future<IssuedToken> issueToken(IdentityId id, Set<TokenScope> scopes, Duration validity,
+                                        TokenGrants grants) {
+    if (ring.get() == null) {
+      return Future.failedFuture(new IllegalStateException("token signing keys are not loaded yet"));
+    }
+    return store.reserveIssue(id, clock.instant()).compose(iat -> {
+      if (iat.isEmpty()) {
+        return Future.failedFuture(new java.util.NoSuchElementException("identity " + id.rawId() + " does not exist"));
+      }
+      IssuedToken token = issuer.issueAt(id, scopes, validity, iat.get(), grants);
+      metrics.tokenIssued();
+      return Future.succeededFuture(token);
+    });
+  }
+
+  /** The API's {@code expiresOn} text for an instant (ACS's format: seven fractional digits, numeric offset). */
+  public static String formatExpiresOn(Instant instant) {
+    return EXPIRES_ON.format(instant);
+  }
+
+  /** Longest accepted customId, in characters. */
+  public static final int MAX_CUSTOM_ID_LENGTH = 512;
+
+  /**
+   * Checks a customId: 1 to {@value #MAX_CUSTOM_ID_LENGTH} characters, no control characters.
+   *
+   * @throws IllegalArgumentException with a message fit for a 400 answer
+   */
+  public static void checkCustomId(String customId) {
+    if (customId == null || customId.isEmpty() || customId.length() > MAX_CUSTOM_ID_LENGTH
+        || customId.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("The customId must be 1 to " + MAX_CUSTOM_ID_LENGTH
+          + " characters without control characters.");
+    }
+  }
+
   @Override
   public void mount(Router router, Vertx vertx) {
     router.post("/identities").handler(timed("create")).handler(apiAuth).handler(this::createIdentity);
@@ -218,6 +276,12 @@ public final class IdentityModule implements GatewayModule {
     if (!scopes.isEmpty() && !keysReady(rc)) {
       return;
     }
+    Optional<String> customIdField = Optional.ofNullable(body.containsKey("customId") ? "customId"
+        : body.containsKey("externalId") ? "externalId" : null);
+    if (customIdField.isPresent()) {
+      createCustomIdentity(rc, customIdField.get(), body.getValue(customIdField.get()), scopes, validity);
+      return;
+    }
     IdentityId id = IdentityId.generate(config.resourceId(), random);
     Instant now = clock.instant();
     store.create(id, now).onComplete(result -> {
@@ -232,6 +296,39 @@ public final class IdentityModule implements GatewayModule {
         metrics.tokenIssued();
       }
       rc.response().setStatusCode(201).putHeader("content-type", "application/json").end(response.encode());
+    });
+  }
+
+  /**
+   * Create with a customId (newer ACS api-versions; ACS's previews call the field externalId, both are accepted and
+   * echoed as sent): the same customId always answers the same identity, 201 when this request created it, 200
+   * when it existed.
+   */
+  private void createCustomIdentity(RoutingContext rc, String field, Object value, Set<TokenScope> scopes,
+                                    Duration validity) {
+    Future<CustomIdentity> mapped;
+    try {
+      if (!(value instanceof String customId)) {
+        throw new IllegalArgumentException("The " + field + " value must be a string.");
+      }
+      mapped = identityForCustomId(customId);
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(rc, 400, "BadRequest", e.getMessage().replace("customId", field));
+      return;
+    }
+    mapped.compose(identity -> {
+      rc.response().setStatusCode(identity.created() ? 201 : 200);
+      JsonObject response = new JsonObject()
+          .put("identity", new JsonObject().put("id", identity.id().rawId()).put(field, value));
+      return scopes.isEmpty() ? Future.succeededFuture(response)
+          : issueToken(identity.id(), scopes, validity, TokenGrants.NONE)
+              .map(token -> response.put("accessToken", tokenJson(token)));
+    }).onComplete(result -> {
+      if (result.failed()) {
+        redisFailure(rc, result.cause());
+      } else {
+        rc.response().putHeader("content-type", "application/json").end(result.result().encode());
+      }
     });
   }
 
@@ -291,16 +388,22 @@ public final class IdentityModule implements GatewayModule {
     if (id.isEmpty() || !hasApiVersion(rc)) {
       return;
     }
-    store.delete(id.get()).onComplete(result -> {
-      if (result.failed()) {
-        redisFailure(rc, result.cause());
-      } else if (!result.result()) {
-        identityNotFound(rc, id.get());
-      } else {
-        metrics.revoked(true);
-        rc.response().setStatusCode(204).end();
-      }
-    });
+    // The customId (if any) is read first and its mapping released after the delete, so the customId maps to a
+    // new identity next time. Should the release fail, the next use finds the tombstone and replaces the mapping.
+    store.customIdOf(id.get()).otherwise(Optional.empty()).compose(customId -> store.delete(id.get())
+        .compose(deleted -> deleted && customId.isPresent()
+            ? store.releaseCustomId(customId.get(), id.get()).otherwiseEmpty().map(deleted)
+            : Future.succeededFuture(deleted)))
+        .onComplete(result -> {
+          if (result.failed()) {
+            redisFailure(rc, result.cause());
+          } else if (!result.result()) {
+            identityNotFound(rc, id.get());
+          } else {
+            metrics.revoked(true);
+            rc.response().setStatusCode(204).end();
+          }
+        });
   }
 
   private void jwks(RoutingContext rc) {

@@ -64,6 +64,34 @@ final class IdentityStore {
       return 1
       """);
 
+  private static final LuaScript CLAIM_CUSTOM_ID = new LuaScript("""
+      -- KEYS[1] customId mapping; ARGV[1] candidate raw id. Returns the mapped raw id (the candidate if it won).
+      local current = redis.call('GET', KEYS[1])
+      if current then return current end
+      redis.call('SET', KEYS[1], ARGV[1])
+      return ARGV[1]
+      """);
+
+  private static final LuaScript ENSURE = new LuaScript("""
+      -- KEYS[1] identity; ARGV[1] now (epoch s); ARGV[2] customId. Returns 1 created, 0 existed, -1 deleted.
+      local v = redis.call('HMGET', KEYS[1], 'created', 'deleted')
+      if v[2] then return -1 end
+      if v[1] then return 0 end
+      redis.call('HSET', KEYS[1], 'created', ARGV[1], 'lastIat', ARGV[1], 'customId', ARGV[2])
+      return 1
+      """);
+
+  private static final LuaScript REPLACE_CUSTOM_ID = new LuaScript("""
+      -- KEYS[1] customId mapping; ARGV[1] expected raw id; ARGV[2] new raw id ('' deletes). Returns the mapping now.
+      local current = redis.call('GET', KEYS[1])
+      if current ~= ARGV[1] then return current or '' end
+      if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+      return ARGV[2]
+      """);
+
+  /** Attempts to map a customId when the mapped identity keeps turning out deleted (concurrent deletes). */
+  private static final int CUSTOM_ID_ATTEMPTS = 3;
+
   private final Redis redis;
   private final String keyPrefix;
   private final Duration tombstoneTtl;
@@ -79,6 +107,67 @@ final class IdentityStore {
 
   String key(String rawId) {
     return keyPrefix + "identity:" + rawId;
+  }
+
+  /**
+   * The mapping key of a customId: {@code <prefix>identity-custom:<SHA-256 hex of the customId>}, so any customId
+   * (an OIDC issuer and subject, an e-mail address) makes a short key of safe characters.
+   */
+  String customKey(String customId) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(customId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return keyPrefix + "identity-custom:" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The identity mapped to {@code customId}, created on first use. Concurrent first calls (on any instance) agree on
+   * one identity: the mapping is claimed atomically ({@code candidate} is used only if it wins), then the identity
+   * is created if missing, exactly once. Each step is one single-key script, so it works on Redis Cluster. A mapping
+   * to a deleted identity is replaced by a new identity.
+   */
+  Future<CustomIdentity> identityForCustomId(String customId, java.util.function.Supplier<IdentityId> candidates,
+                                             Instant now) {
+    return claimCustomId(customId, candidates, now, CUSTOM_ID_ATTEMPTS);
+  }
+
+  private Future<CustomIdentity> claimCustomId(String customId, java.util.function.Supplier<IdentityId> candidates,
+                                               Instant now, int attemptsLeft) {
+    String mapKey = customKey(customId);
+    String seconds = Long.toString(now.getEpochSecond());
+    return CLAIM_CUSTOM_ID.run(redis, List.of(mapKey), List.of(candidates.get().rawId()))
+        .compose(mapped -> {
+          IdentityId id = IdentityId.parse(mapped.toString()).orElse(null);
+          if (id == null) {
+            return Future.failedFuture(new IllegalStateException("customId mapping holds no identity id"));
+          }
+          return ENSURE.run(redis, List.of(key(id.rawId())), List.of(seconds, customId)).compose(ensured -> {
+            long state = ensured.toLong();
+            if (state >= 0) {
+              return Future.succeededFuture(new CustomIdentity(id, state == 1));
+            }
+            if (attemptsLeft <= 1) {
+              return Future.failedFuture(new IllegalStateException("customId keeps mapping to deleted identities"));
+            }
+            // The mapped identity was deleted: forget it (unless someone else already replaced it), then map anew.
+            return REPLACE_CUSTOM_ID.run(redis, List.of(mapKey), List.of(id.rawId(), ""))
+                .compose(ignored -> claimCustomId(customId, candidates, now, attemptsLeft - 1));
+          });
+        });
+  }
+
+  /** The customId an identity was created for, if any (it never changes). */
+  Future<Optional<String>> customIdOf(IdentityId id) {
+    return redis.send(Request.cmd(Command.HGET).arg(key(id.rawId())).arg("customId"))
+        .map(r -> r == null ? Optional.<String>empty() : Optional.of(r.toString()));
+  }
+
+  /** Removes the mapping of {@code customId} if it still names {@code id} (after the identity was deleted). */
+  Future<Void> releaseCustomId(String customId, IdentityId id) {
+    return REPLACE_CUSTOM_ID.run(redis, List.of(customKey(customId)), List.of(id.rawId(), "")).mapEmpty();
   }
 
   /** Stores a new identity; false if the id was taken. */
