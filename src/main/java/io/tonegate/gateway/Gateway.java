@@ -1,6 +1,7 @@
 package io.tonegate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tonegate.apptoken.AppTokenModule;
 import io.tonegate.calls.CallsModule;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
@@ -84,7 +85,8 @@ public final class Gateway implements AutoCloseable {
         caller,
         media,
         new PresenceModule(ctx, new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate,
-            identity.hmacAuth())));
+            identity.hmacAuth())),
+        new AppTokenModule(ctx, identity));                 // POST /api/token for the app's OIDC users
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */
