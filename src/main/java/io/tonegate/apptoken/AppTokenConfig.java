@@ -5,8 +5,8 @@ import io.tonegate.config.ConfigException;
 import io.tonegate.config.ConfigTree;
 import io.tonegate.identity.AccessTokenIssuer;
 import io.tonegate.identity.TokenScope;
+import io.tonegate.ratelimit.RateLimit;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,8 +39,8 @@ public record AppTokenConfig(
     int defaultExpiresInMinutes,
     int maxExpiresInMinutes,
     int maxBodySize,
-    Limit perUser,
-    Limit perIp,
+    RateLimit perUser,
+    RateLimit perIp,
     boolean rateLimitFailOpen) {
 
   /** Provider names become metric tags ({@code validator=apptoken-<name>}): short and fixed. */
@@ -57,13 +57,6 @@ public record AppTokenConfig(
   public record Provider(String name, JwtValidatorConfig validator, String subjectClaim) {
     public String issuer() {
       return validator.issuer().orElseThrow();
-    }
-  }
-
-  /** At most {@code permits} requests per {@code window}; 0 permits disables the limit. */
-  public record Limit(int permits, Duration window) {
-    public boolean enabled() {
-      return permits > 0;
     }
   }
 
@@ -136,7 +129,7 @@ public record AppTokenConfig(
     ConfigTree limits = section.section("rateLimits");
     return new AppTokenConfig(enabled, List.copyOf(providers), new ScopePolicy(rules), defaults,
         section.bool("mediaRequiresGrant"), defaultMinutes, maxMinutes, section.intValue("maxBodySize", 256, 1 << 20),
-        limit(limits.section("perUser")), limit(limits.section("perIp")), limits.bool("failOpen"));
+        RateLimit.from(limits.section("perUser")), RateLimit.from(limits.section("perIp")), limits.bool("failOpen"));
   }
 
   private static Set<TokenScope> scopes(ConfigTree tree, String key) {
@@ -147,8 +140,4 @@ public record AppTokenConfig(
     }
   }
 
-  private static Limit limit(ConfigTree tree) {
-    return new Limit(tree.intValue("limit", 0, 100_000), tree.duration("window", Duration.ofSeconds(1),
-        Duration.ofDays(1)));
-  }
 }

@@ -9,6 +9,9 @@ import io.tonegate.gateway.GatewayModule;
 import io.tonegate.gateway.HttpErrors;
 import io.tonegate.identity.IdentityModule;
 import io.tonegate.identity.TokenScope;
+import io.tonegate.ratelimit.RateDecision;
+import io.tonegate.ratelimit.RateLimit;
+import io.tonegate.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,12 +53,15 @@ public final class AppTokenModule implements GatewayModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppTokenModule.class);
   public static final String PATH = "/api/token";
+  /** The rate-limit scopes (the {@code scope} tag of {@code tonegate.ratelimit.rejections}). */
+  static final String IP_SCOPE = "apptoken-ip";
+  static final String USER_SCOPE = "apptoken-user";
   /** Longest subject accepted (Entra oid/sub, Auth0 "provider|id", Keycloak UUIDs are far shorter). */
   static final int MAX_SUBJECT_LENGTH = 255;
 
   private final AppTokenConfig config;
   private final IdentityModule identity;
-  private final RequestLimiter limiter;
+  private final RateLimiter limiter;
   private final AppTokenMetrics metrics;
   private final List<ActiveProvider> providers = new ArrayList<>();
 
@@ -83,16 +89,18 @@ public final class AppTokenModule implements GatewayModule {
   private record User(ActiveProvider provider, ValidatedJwt jwt, String customId) {
   }
 
-  public AppTokenModule(GatewayContext ctx, IdentityModule identity) {
-    this(ctx, identity, new RedisWindowLimiter(ctx.redis(), ctx.config().redis().keyPrefix()));
-  }
-
-  /** With another shared limiter (e.g. the gateway-wide Redis rate limiter). */
-  public AppTokenModule(GatewayContext ctx, IdentityModule identity, RequestLimiter limiter) {
+  /**
+   * @param identity the identity module (customId mapping, token minting)
+   * @param limiter  the gateway's shared Redis rate limiter (sliding window, all instances)
+   */
+  public AppTokenModule(GatewayContext ctx, IdentityModule identity, RateLimiter limiter) {
     this.config = AppTokenConfig.from(ctx.config().root());
     this.identity = identity;
     this.limiter = limiter;
     this.metrics = new AppTokenMetrics(ctx.registry());
+    for (String scope : List.of(IP_SCOPE, USER_SCOPE)) {
+      RateLimiter.rejected(ctx.registry(), scope);   // exported at 0 from the start
+    }
     if (config.enabled()) {
       for (AppTokenConfig.Provider provider : config.providers()) {
         providers.add(new ActiveProvider(provider, JwtValidator.create(ctx.vertx(), "apptoken-" + provider.name(),
@@ -165,14 +173,14 @@ public final class AppTokenModule implements GatewayModule {
     }
     SocketAddress peer = rc.request().remoteAddress();
     String ip = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
-    return limit("apptoken-ip", ip, config.perIp(), AppTokenOutcome.RATE_LIMITED_IP)
+    return limit(IP_SCOPE, ip, config.perIp(), AppTokenOutcome.RATE_LIMITED_IP)
         .compose(v -> authenticate(rc.request().getHeader("Authorization")))
-        .compose(user -> limit("apptoken-user", user.customId(), config.perUser(), AppTokenOutcome.RATE_LIMITED_USER)
+        .compose(user -> limit(USER_SCOPE, user.customId(), config.perUser(), AppTokenOutcome.RATE_LIMITED_USER)
             .map(user))
         .compose(user -> issueFor(user, body));
   }
 
-  private Future<Void> limit(String scope, String subject, AppTokenConfig.Limit limit, AppTokenOutcome refused) {
+  private Future<Void> limit(String scope, String subject, RateLimit limit, AppTokenOutcome refused) {
     return limiter.acquire(scope, subject, limit).transform(result -> {
       if (result.failed()) {
         if (config.rateLimitFailOpen()) {
@@ -183,13 +191,14 @@ public final class AppTokenModule implements GatewayModule {
         return Future.failedFuture(new Refusal(AppTokenOutcome.UNAVAILABLE, 503, "ServiceUnavailable",
             "The rate limit cannot be checked; retry shortly."));
       }
-      if (result.result().isZero()) {
+      RateDecision decision = result.result();
+      if (decision.allowed()) {
         return Future.succeededFuture();
       }
       Refusal refusal = new Refusal(refused, 429, "TooManyRequests", refused == AppTokenOutcome.RATE_LIMITED_IP
           ? "Too many token requests from this address; retry later."
           : "Too many token requests for this user; retry later.");
-      refusal.retryAfter = result.result();
+      refusal.retryAfter = decision.retryAfter();
       return Future.failedFuture(refusal);
     });
   }

@@ -86,7 +86,7 @@ public final class Gateway implements AutoCloseable {
         media,
         new PresenceModule(ctx, new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate,
             identity.hmacAuth())),
-        new AppTokenModule(ctx, identity));                 // POST /api/token for the app's OIDC users
+        new AppTokenModule(ctx, identity, sessions.rateLimiter()));   // POST /api/token for the app's OIDC users
   }
 
   /** Starts everything and returns once every instance listens. Call from a plain thread (it blocks). */

@@ -470,6 +470,8 @@ class AppTokenTest {
       assertThat(sixth.statusCode()).isEqualTo(429);
       assertThat(outcomes(limited, "rate_limited_user")).isEqualTo(1);
       assertThat(outcomes(limited, "rate_limited_ip")).isEqualTo(1);
+      assertThat(registry(limited).get("tonegate.ratelimit.rejections").tag("scope", "apptoken-user").counter()
+          .count()).isEqualTo(1);
       web.close();
     }
   }
