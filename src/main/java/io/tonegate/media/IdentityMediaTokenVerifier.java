@@ -5,8 +5,10 @@ import io.tonegate.auth.JwtValidationException;
 import io.tonegate.identity.AccessTokenVerifier;
 import io.tonegate.identity.RevocationLookup;
 import io.tonegate.identity.TokenAuthenticator;
+import io.tonegate.identity.TokenGrants;
 import io.tonegate.identity.TokenRejectedException;
 import io.tonegate.identity.TokenScope;
+import io.tonegate.identity.VerifiedToken;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,14 +19,11 @@ import java.util.concurrent.CompletionException;
 /**
  * Tonegate media tokens through {@code io.tonegate.identity}: signature, times, issuer and audience by
  * {@link AccessTokenVerifier}, scope {@code media}, the identity's revocation time (fail closed when it cannot be
- * read), and the call binding: the token's {@value #CALL_CLAIM} claim must equal the upgrade's
- * {@code x-ms-call-connection-id}. A media token without that claim is refused, so a leaked token opens at most
- * the one call it was minted for.
+ * read), and the call binding: the token's media grant ({@link TokenGrants}, claim
+ * {@code "tg.grants": {"media": {"callConnectionId": ...}}}) must name the upgrade's {@code x-ms-call-connection-id}.
+ * A media token without that grant is refused, so a leaked token opens at most the one call it was minted for.
  */
 public final class IdentityMediaTokenVerifier implements MediaTokenVerifier {
-
-  /** The claim that binds a media token to one call connection. */
-  public static final String CALL_CLAIM = "callConnectionId";
 
   private final Vertx vertx;
   private final AccessTokenVerifier verifier;
@@ -46,10 +45,13 @@ public final class IdentityMediaTokenVerifier implements MediaTokenVerifier {
         result.fail(cause instanceof TokenRejectedException rejected
             ? new JwtValidationException(map(rejected), "media token refused")
             : new JwtValidationException(AuthFailure.KEYS_UNAVAILABLE, "media token check failed"));
-      } else if (!callConnectionId.equals(verified.claims().get(CALL_CLAIM))) {
-        result.fail(new JwtValidationException(AuthFailure.NOT_PERMITTED, "token is not for this call"));
       } else {
-        result.complete(verified.identityId());
+        JwtValidationException refused = callBinding(verified, callConnectionId);
+        if (refused != null) {
+          result.fail(refused);
+        } else {
+          result.complete(verified.identityId());
+        }
       }
     }));
     return result.future();
@@ -66,11 +68,19 @@ public final class IdentityMediaTokenVerifier implements MediaTokenVerifier {
             ? new JwtValidationException(map(rejected), "media token refused")
             : new JwtValidationException(AuthFailure.KEYS_UNAVAILABLE, "media token check failed"));
       }
-      if (!callConnectionId.equals(done.result().claims().get(CALL_CLAIM))) {
-        return Future.failedFuture(new JwtValidationException(AuthFailure.NOT_PERMITTED, "token is not for this call"));
-      }
-      return Future.succeededFuture(done.result().identityId());
+      JwtValidationException refused = callBinding(done.result(), callConnectionId);
+      return refused != null ? Future.failedFuture(refused) : Future.succeededFuture(done.result().identityId());
     });
+  }
+
+  /** Null when the token's media grant names this call; otherwise the refusal (not permitted, or a bad claim). */
+  private static JwtValidationException callBinding(VerifiedToken token, String callConnectionId) {
+    try {
+      return TokenGrants.fromToken(token).permitsMedia(callConnectionId) ? null
+          : new JwtValidationException(AuthFailure.NOT_PERMITTED, "token is not for this call");
+    } catch (TokenRejectedException e) {
+      return new JwtValidationException(AuthFailure.INVALID_CLAIMS, "malformed grants");
+    }
   }
 
   private static AuthFailure map(TokenRejectedException rejected) {

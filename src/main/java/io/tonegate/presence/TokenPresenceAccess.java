@@ -1,5 +1,6 @@
 package io.tonegate.presence;
 
+import io.tonegate.identity.TokenGrants;
 import io.tonegate.identity.TokenRejectedException;
 import io.tonegate.identity.TokenRejection;
 import io.tonegate.identity.TokenScope;
@@ -15,8 +16,10 @@ import java.util.function.Function;
  * {@link PresenceAccess} over Tonegate access tokens: a reader needs {@code presence.read}, a writer
  * {@code presence.write} (and may then set only its own identity); services sign with ACS HMAC.
  *
- * <p>The grant policy is the hook for app tokens with "grants": it maps a verified token to the users it may see
- * (default: every user). The app-token capability replaces it with one that reads the token's grant list.
+ * <p>The grant policy maps a verified token to the users it may see. The default, {@link #GRANTS}, honours the
+ * token's presence grant ({@code "tg.grants": {"presence": {"users": [...]}}}, read by
+ * {@link io.tonegate.identity.TokenGrants}, minted by {@code POST /api/token}): a token with one sees and sets only
+ * the listed users; a token without one is not narrowed.
  */
 public final class TokenPresenceAccess implements PresenceAccess {
 
@@ -30,12 +33,21 @@ public final class TokenPresenceAccess implements PresenceAccess {
   /** Unrestricted: the token's identity may read every user and write its own. */
   public static final Function<VerifiedToken, PresenceGrant> UNRESTRICTED = token -> PresenceGrant.user(token.identityId());
 
+  /**
+   * The token's presence grant, if any, restricts it to the listed users. A malformed grants claim throws
+   * {@link TokenRejectedException} ({@code invalid_claims}): refused, never widened.
+   */
+  public static final Function<VerifiedToken, PresenceGrant> GRANTS = token -> {
+    PresenceGrant grant = PresenceGrant.user(token.identityId());
+    return TokenGrants.fromToken(token).presenceUsers().map(grant::restrictedTo).orElse(grant);
+  };
+
   private final TokenCheck tokens;
   private final Handler<RoutingContext> serviceAuth;
   private final Function<VerifiedToken, PresenceGrant> grantPolicy;
 
   public TokenPresenceAccess(TokenCheck tokens, Handler<RoutingContext> serviceAuth) {
-    this(tokens, serviceAuth, UNRESTRICTED);
+    this(tokens, serviceAuth, GRANTS);
   }
 
   public TokenPresenceAccess(TokenCheck tokens, Handler<RoutingContext> serviceAuth,

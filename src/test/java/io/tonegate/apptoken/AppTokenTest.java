@@ -338,6 +338,43 @@ class AppTokenTest {
     assertThat(presenceGrants.permitsMedia("call-42")).isFalse();
   }
 
+  static String appToken(String scope, JsonObject grants) throws Exception {
+    String agent = idp.token(newUser()).claim("roles", List.of("agent")).sign();
+    HttpResponse<Buffer> response = requestToken(agent, new JsonObject().put("scopes", new JsonArray().add(scope))
+        .put("grants", grants));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getJsonObject("accessToken").getString("token");
+  }
+
+  @Test
+  @DisplayName("The media WebSocket enforces the media grant: the token opens its call's /ws/media, not another call's")
+  void mediaGrantEnforced() throws Exception {
+    String token = appToken("media", new JsonObject().put("media", new JsonObject().put("callConnectionId", "call-77")));
+    assertThat(gateway.upgradeStatus(vertx, "/ws/media", mediaHeaders("call-77", token))).isEqualTo(101);
+    assertThat(gateway.upgradeStatus(vertx, "/ws/media", mediaHeaders("call-78", token))).isEqualTo(401);
+  }
+
+  static io.vertx.core.MultiMap mediaHeaders(String callId, String token) {
+    return io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("x-ms-call-connection-id", callId)
+        .add("x-ms-call-correlation-id", "corr-" + callId).add("Authorization", "Bearer " + token);
+  }
+
+  @Test
+  @DisplayName("The presence API enforces the presence grant: listed users can be read, others are 403")
+  void presenceGrantEnforced() throws Exception {
+    String token = appToken("presence.read", new JsonObject().put("presence", new JsonObject()
+        .put("users", new JsonArray().add("8:acs:tonegate_granted"))));
+    HttpResponse<Buffer> granted = client.get("/api/presence/8:acs:tonegate_granted")
+        .putHeader("Authorization", "Bearer " + token).send().await(10, TimeUnit.SECONDS);
+    assertThat(granted.statusCode()).as(granted.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> other = client.get("/api/presence/8:acs:tonegate_other")
+        .putHeader("Authorization", "Bearer " + token).send().await(10, TimeUnit.SECONDS);
+    assertThat(other.statusCode()).isEqualTo(403);
+    String unrestricted = appToken("presence.read", null);
+    assertThat(client.get("/api/presence/8:acs:tonegate_other").putHeader("Authorization", "Bearer " + unrestricted)
+        .send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
   @Test
   @DisplayName("A provider key rotation is picked up without restart: tokens signed with the new key are accepted")
   void keyRotation() throws Exception {

@@ -5,6 +5,7 @@ import io.tonegate.auth.JwtSigner;
 import io.tonegate.identity.AccessTokenVerifier;
 import io.tonegate.identity.IdentityId;
 import io.tonegate.identity.SigningKey;
+import io.tonegate.identity.TokenGrants;
 import io.tonegate.identity.TokenScope;
 import io.tonegate.simulator.AcsMediaClient;
 import io.tonegate.testing.TestGateway;
@@ -156,7 +157,7 @@ class MediaUpgradeAuthTest {
         .put("skypeid", identity.skypeId()).put("acsScope", TokenScope.MEDIA.wireName())
         .put("iat", iat).put("exp", iat + 3600);
     if (callId != null) {
-      claims.put(IdentityMediaTokenVerifier.CALL_CLAIM, callId);
+      claims.put(TokenGrants.CLAIM, new JsonObject().put("media", new JsonObject().put("callConnectionId", callId)));
     }
     return JwtSigner.sign(JwsAlgorithm.ES256, identityKey.kid(), key, claims);
   }
