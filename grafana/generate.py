@@ -167,6 +167,11 @@ def specs():
                                              "failed {{validator}} {{reason}}")], unit="ops"),
              ts("JWKS fetches", [(f"sum by (validator, outcome) (rate(tonegate_auth_jwks_fetches_total{r}))",
                                   "{{validator}} {{outcome}}")], unit="ops")],
+            [ts("App tokens (POST /api/token) by outcome",
+                [(f"sum by (outcome) (rate(tonegate_apptoken_requests_total{r}))", "{{outcome}}")], unit="ops", stack=True),
+             ts("App token latency p99 (ms)",
+                [(f"histogram_quantile(0.99, sum by (le) (rate(tonegate_apptoken_request_latency_seconds_bucket{r}))) * 1000",
+                  "p99")], unit="ms")],
         ]),
         ("tonegate-presence", "Tonegate: presence fan-out", "Change-only presence, delivered across instances", [
             [ts("Changes published and delivered", [(f"sum(rate(tonegate_presence_changes_published_total{r}))", "published"),
