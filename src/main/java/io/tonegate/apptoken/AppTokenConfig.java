@@ -79,6 +79,10 @@ public record AppTokenConfig(
       if (validator.issuer().isEmpty()) {
         throw new ConfigException(p.path("issuer"), "must be set: the issuer is half of every user's identity");
       }
+      if (validator.issuer().get().contains("|")) {
+        throw new ConfigException(p.path("issuer"), "must not contain '|' (it separates issuer and subject in the "
+            + "user's customId)");
+      }
       if (!validator.hasKeySource()) {
         throw new ConfigException(p.path("discoveryUrl"), "set one of discoveryUrl, jwksUrl, jwksFile");
       }

@@ -37,6 +37,11 @@ public record TokenGrants(Optional<String> mediaCallConnectionId, Optional<Set<S
   public static final String CLAIM = "tg.grants";
   /** Most users one presence grant may list (keeps tokens small: about 60 bytes per user). */
   public static final int MAX_PRESENCE_USERS = 50;
+  /**
+   * Most characters of all listed user ids together: keeps a token well under the verifier's 8 KiB limit and
+   * the 8 KiB HTTP header limit it travels in.
+   */
+  public static final int MAX_PRESENCE_CHARS = 2048;
   /** No grants: the token is narrowed by its scopes only. */
   public static final TokenGrants NONE = new TokenGrants(Optional.empty(), Optional.empty());
 
@@ -143,6 +148,10 @@ public record TokenGrants(Optional<String> mediaCallConnectionId, Optional<Set<S
                   + "or ._:+/=@-)");
             }
             users.add(s);
+          }
+          if (users.stream().mapToInt(String::length).sum() > MAX_PRESENCE_CHARS) {
+            throw new IllegalArgumentException("grants.presence.users must hold at most " + MAX_PRESENCE_CHARS
+                + " characters of user ids in all");
           }
           presence = Optional.of(users);
         }

@@ -59,7 +59,9 @@ class TokenGrantsTest {
         Map.of("presence", Map.of("users", List.of())), Map.of("presence", Map.of("users", "u1")),
         Map.of("presence", Map.of("users", List.of("u\"1"))),
         Map.of("presence", Map.of("users", IntStream.range(0, TokenGrants.MAX_PRESENCE_USERS + 1)
-            .mapToObj(i -> "u" + i).toList())));
+            .mapToObj(i -> "u" + i).toList())),
+        Map.of("presence", Map.of("users", IntStream.range(0, 20)
+            .mapToObj(i -> "u" + i + "x".repeat(150)).toList())));
     for (Object grants : bad) {
       assertThatThrownBy(() -> TokenGrants.parse(grants)).as(String.valueOf(grants))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grant");
