@@ -8,6 +8,8 @@ import io.tonegate.tls.DevCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.tonegate.simulator.acs.AcsEmulatorRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,6 +80,26 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print only the summary.")
   private boolean quiet;
 
+  @Option(names = "--acs-emulator", description = {
+      "Play ACS end to end: deliver IncomingCall events to the gateway at --url's host, answer its Call Automation",
+      "requests (HMAC-verified), post callbacks, and stream each answered call's media with the script.",
+      "Configure the gateway first with the lines --print-gateway-env prints (docs/calls.md)."})
+  private boolean acsEmulator;
+
+  @Option(names = "--print-gateway-env", description = "Print the gateway settings for --acs-emulator and exit.")
+  private boolean printGatewayEnv;
+
+  @Option(names = "--acs-port", defaultValue = "8444", description = "Port of the ACS emulator on 127.0.0.1 (${DEFAULT-VALUE}).")
+  private int acsPort;
+
+  @Option(names = "--from", defaultValue = "+14255550100",
+      description = "With --acs-emulator: the first caller's number; call n comes from it plus n-1 (${DEFAULT-VALUE}).")
+  private String fromNumber;
+
+  @Option(names = "--to", defaultValue = "+18005550100",
+      description = "With --acs-emulator: the number called, which the gateway serves (${DEFAULT-VALUE}).")
+  private String toNumber;
+
   @Spec
   private CommandSpec spec;
 
@@ -93,11 +115,20 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("tonegate simulate: --calls must be between 1 and 100000");
       return Main.EXIT_USAGE;
     }
+    if (printGatewayEnv) {
+      AcsEmulatorRun.gatewayEnvironment(AcsEmulatorRun.loadOrCreate(dataDir), acsPort, toNumber).forEach(out::println);
+      out.flush();
+      return 0;
+    }
+    if (acsEmulator && (!fromNumber.matches("\\+[1-9]\\d{6,13}") || !toNumber.matches("\\+[1-9]\\d{1,14}"))) {
+      err.println("tonegate simulate: --from and --to must be E.164 numbers like +14255550100");
+      return Main.EXIT_USAGE;
+    }
     AudioScript audio;
     Function<String, String> tokens;
     try {
       audio = AudioScript.parse(wav != null ? "wav:" + wav : script, rate);
-      tokens = tokens();
+      tokens = acsEmulator ? null : tokens();
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("tonegate simulate: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -110,6 +141,9 @@ public final class SimulateCommand implements Callable<Integer> {
     } else if (trustCert != null) {
       err.println("tonegate simulate: no certificate at " + cert);
       return Main.EXIT_USAGE;
+    }
+    if (acsEmulator) {
+      return runWithAcsEmulator(audio, options, cert, out, err);
     }
     Vertx vertx = Vertx.vertx();
     try {
@@ -141,6 +175,24 @@ public final class SimulateCommand implements Callable<Integer> {
       } catch (Exception ignored) {
         // exiting anyway
       }
+    }
+  }
+
+  private int runWithAcsEmulator(AudioScript audio, WebSocketClientOptions wsOptions, Path cert, PrintWriter out,
+                                 PrintWriter err) {
+    String gateway = (url.getScheme().equalsIgnoreCase("wss") ? "https" : "http") + "://" + url.getHost()
+        + (url.getPort() > 0 ? ":" + url.getPort() : "");
+    WebClientOptions httpOptions = new WebClientOptions();
+    if (Files.exists(cert)) {
+      httpOptions.setTrustOptions(new PemTrustOptions().addCertPath(cert.toString()));
+    }
+    try {
+      AcsEmulatorRun.State state = AcsEmulatorRun.loadOrCreate(dataDir);
+      return AcsEmulatorRun.run(state, acsPort, gateway, httpOptions, wsOptions, calls, fromNumber, toNumber, audio,
+          rate, lingerMs, out);
+    } catch (Exception e) {
+      err.println("tonegate simulate: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -118,19 +118,13 @@ public final class AcsEmulator implements AutoCloseable {
   // Kept for the emulator's life: Vert.x 5 closes clients that are garbage-collected.
   private volatile WebClient client;
 
-  private AcsEmulator(Vertx vertx, Options options) {
+  private AcsEmulator(Vertx vertx, Options options, KeyPair signingKey) {
     this.vertx = vertx;
     this.options = options;
     this.verifier = new AcsHmacVerifier(List.of(options.accessKey()), AcsHmacVerifier.DEFAULT_MAX_CLOCK_SKEW,
         List.of(), Clock.systemUTC());
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048, new SecureRandom());
-      this.signingKey = generator.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    this.kid = "acs-emulator-" + UUID.randomUUID().toString().substring(0, 8);
+    this.signingKey = signingKey;
+    this.kid = "acs-emulator-" + Integer.toHexString(java.util.Arrays.hashCode(signingKey.getPublic().getEncoded()));
     this.client = WebClient.create(vertx);
     this.mediaOpener = options.mediaOpener();
   }
@@ -153,15 +147,34 @@ public final class AcsEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Starts the emulator on a free loopback port. */
+  /** Starts the emulator on a free loopback port with a fresh RS256 signing key. */
   public static Future<AcsEmulator> start(Vertx vertx, Options options) {
-    AcsEmulator emulator = new AcsEmulator(vertx, options);
+    return start(vertx, options, 0, newSigningKey());
+  }
+
+  /** A fresh 2048-bit RSA key pair for callback and media tokens. */
+  public static KeyPair newSigningKey() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048, new SecureRandom());
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts the emulator on {@code port} of 127.0.0.1 (0: a free one), signing tokens with {@code signingKey} (a
+   * demo keeps it across runs, so a gateway that cached the JWKS keeps trusting it).
+   */
+  public static Future<AcsEmulator> start(Vertx vertx, Options options, int port, KeyPair signingKey) {
+    AcsEmulator emulator = new AcsEmulator(vertx, options, signingKey);
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     router.get("/calling/keys").handler(emulator::keys);
     router.get("/calling/.well-known/acsopenidconfiguration").handler(emulator::openIdConfiguration);
     router.route("/calling/*").handler(emulator::callAutomation);
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
         .requestHandler(router)
         .listen()
         .map(server -> {
