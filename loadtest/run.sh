@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Runs one Gatling simulation against a fresh Tonegate instance and checks the latency budget.
+#
+#   loadtest/run.sh SIMULATION [-Dusers=N -Dduration=30s -Dramp=5s -D...]
+#   loadtest/run.sh smoke                 # every simulation, a few users for a few seconds (CI)
+#   loadtest/run.sh --offline=true ...    # every Maven call offline (as MVN_FLAGS=-o)
+#
+# Builds and installs Tonegate (mvn install at the root), starts it on a free loopback port with the embedded
+# Redis, a fresh data dir and a generated access key, waits for /ready, runs the simulation (the key and URL go to
+# Gatling as -Dtonegate.url / -Dtonegate.accessKey), saves the gateway's /metrics next to the report and checks the
+# server-side frame-processing p99, stops Tonegate with SIGTERM, and prints the HTML report path as the LAST line.
+# Exits non-zero when a budget assertion fails (or anything else does).
+#
+# Environment:
+#   MVN_FLAGS        extra Maven flags for every Maven call, e.g. "-o" (offline)
+#   TONEGATE_PREBUILT=1   do not build: install the jars already in target/ (the root build's smoke run does this)
+#   GATEWAY_JAVA_OPTS     JVM options of the gateway (default -Xmx2g)
+#   GATEWAY_ENV           extra environment for the gateway, e.g. "TONEGATE_INSTANCES=1 TONEGATE_LOGGING_LEVEL=INFO"
+#
+# Not locked: on a shared machine wrap it, e.g. `flock /tmp/tonegate-mvn.lock loadtest/run.sh TokensSimulation`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+LOADTEST="$ROOT/loadtest"
+BUDGET_FILE="$ROOT/docs/latency-budget.md"
+read -r -a MVN <<<"mvn -B -ntp -Dstyle.color=never ${MVN_FLAGS:-}"
+
+usage() {
+  echo "usage: loadtest/run.sh SIMULATION|smoke [-Dusers=N -Dduration=30s -Dramp=5s -D...]" >&2
+  echo "simulations: $(cd "$LOADTEST/src/test/java/io/tonegate/loadtest" && ls -- *Simulation.java | sed 's/\.java$//' | tr '\n' ' ')" >&2
+  exit 64
+}
+if [[ "${1:-}" == --offline=* ]]; then
+  [ "$1" = "--offline=true" ] && MVN+=(-o)
+  shift
+fi
+[ $# -ge 1 ] || usage
+SIMULATION="$1"
+shift
+for arg in "$@"; do
+  case "$arg" in -D*=*) ;; *) echo "run.sh: expected -Dname=value, got '$arg'" >&2; usage ;; esac
+done
+
+# Smoke: each simulation with a few users for a few seconds (one gateway for all of them). Cold JVMs on a shared
+# machine: the smoke checks that every simulation runs and fails no request, within 5x the latency budget.
+SMOKE_SIMULATIONS=(
+  "TokensSimulation -Dusers=4 -Drate=40 -Dwarmup=3s -Dduration=5s -Dramp=1s -Dbudget.scale=5"
+)
+
+log() { echo "run.sh: $*" >&2; }
+
+# --- build --------------------------------------------------------------------------------------------------------
+cd "$ROOT"
+JAR="$ROOT/target/tonegate.jar"
+if [ "${TONEGATE_PREBUILT:-0}" = "1" ]; then
+  log "using the jars already built in target/"
+  version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)"
+  thin="$ROOT/target/tonegate-$version.jar"
+  [ -f "$thin" ] && [ -f "$JAR" ] || { log "missing $thin or $JAR: build first (mvn -DskipTests package)"; exit 1; }
+  "${MVN[@]}" -q install:install-file -Dfile="$thin" -DpomFile=pom.xml
+else
+  log "building and installing Tonegate (mvn install -DskipTests)"
+  "${MVN[@]}" -q -DskipTests -Dloadtest.skip=true install
+fi
+
+# --- start the gateway --------------------------------------------------------------------------------------------
+mkdir -p "$LOADTEST/target"
+RUN_DIR="$(mktemp -d "$LOADTEST/target/gateway.XXXXXX")"
+GATEWAY_LOG="$RUN_DIR/gateway.log"
+ACCESS_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+GATEWAY_PID=""
+
+stop_gateway() {
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    log "stopping Tonegate (SIGTERM to $GATEWAY_PID)"
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$GATEWAY_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$GATEWAY_PID" 2>/dev/null; then
+      log "Tonegate did not stop within 30 s; SIGKILL"
+      kill -KILL "$GATEWAY_PID" 2>/dev/null || true
+    fi
+    wait "$GATEWAY_PID" 2>/dev/null || true
+  fi
+  GATEWAY_PID=""
+}
+cleanup() {
+  stop_gateway
+  rm -rf "$RUN_DIR/data"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting Tonegate (data and log in $RUN_DIR)"
+# shellcheck disable=SC2086
+env TONEGATE_HOST=127.0.0.1 TONEGATE_PORT=0 TONEGATE_DATA_DIR="$RUN_DIR/data" TONEGATE_ACCESS_KEY="$ACCESS_KEY" \
+  TONEGATE_DEV_MODE=true ${GATEWAY_ENV:-} \
+  java ${GATEWAY_JAVA_OPTS:--Xmx2g} -jar "$JAR" serve >"$GATEWAY_LOG" 2>&1 &
+GATEWAY_PID=$!
+
+URL=""
+for _ in $(seq 1 600); do
+  URL="$(sed -n 's/^Tonegate listening on \([^ ]*\).*/\1/p' "$GATEWAY_LOG" | head -1)"
+  [ -n "$URL" ] && break
+  if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    log "Tonegate exited during start-up:"; tail -n 30 "$GATEWAY_LOG" >&2; exit 1
+  fi
+  sleep 0.1
+done
+[ -n "$URL" ] || { log "Tonegate did not start within 60 s:"; tail -n 30 "$GATEWAY_LOG" >&2; exit 1; }
+for _ in $(seq 1 300); do
+  curl -ksf -o /dev/null "$URL/ready" && break
+  sleep 0.1
+done
+curl -ksf -o /dev/null "$URL/ready" || { log "$URL/ready did not answer 200 within 30 s"; exit 1; }
+log "Tonegate ready at $URL"
+
+# --- the server-side frame budget -------------------------------------------------------------------------------
+# p99 of tonegate_media_frame_processing_seconds from the Prometheus histogram: the budget holds when at least 99%
+# of the frames fall in buckets at or below it (the histogram has a bucket at the budget: an exact check).
+check_frame_budget() {
+  local metrics="$1" budget_ms
+  budget_ms="$(grep 'tonegate_media_frame_processing_seconds' "$BUDGET_FILE" | sed -n 's/^|[^|]*|[[:space:]]*\([0-9.]*\)[[:space:]]*ms.*/\1/p' | head -1)"
+  [ -n "$budget_ms" ] || { log "no frame-processing row in $BUDGET_FILE"; return 1; }
+  awk -v budget="$budget_ms" '
+    /^tonegate_media_frame_processing_seconds_bucket/ {
+      match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+      v = $NF + 0
+      if (le == "+Inf") { total += v } else if (le + 0 <= budget / 1000 + 1e-12) { within[le] += v }
+    }
+    END {
+      best = 0; for (k in within) if (within[k] > best) best = within[k]
+      if (total == 0) { print "run.sh: frame processing: no frames counted (tonegate_media_frame_processing_seconds)"; exit 2 }
+      share = best / total
+      printf "run.sh: frame processing: %d frames, %.3f%% within %s ms (budget: p99 <= %s ms)\n", total, 100 * share, budget, budget
+      exit (share >= 0.99 ? 0 : 1)
+    }' "$metrics" >&2
+}
+
+# --- run ----------------------------------------------------------------------------------------------------------
+REPORTS=()
+run_simulation() {
+  local sim="$1"; shift
+  local out="$RUN_DIR/$sim.out" status=0
+  log "running $sim $*"
+  rm -f "$LOADTEST/target/gatling/lastRun.txt"
+  set +e
+  (cd "$LOADTEST" && "${MVN[@]}" test-compile gatling:test -Dgatling.simulationClass="io.tonegate.loadtest.$sim" \
+      -Dtonegate.url="$URL" -Dtonegate.accessKey="$ACCESS_KEY" -Dtonegate.budget="$BUDGET_FILE" "$@") 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
+  set -e
+  # the run's folder (the plugin writes its name to lastRun.txt), its report, and the gateway's metrics beside it
+  local run_dir=""
+  local index
+  index="$(sed -n 's|^Reports generated, please open the following file: file://\(.*\)$|\1|p' "$out" | tail -n 1)"
+  if [ -n "$index" ]; then
+    run_dir="$(dirname "$index")"
+  elif [ -f "$LOADTEST/target/gatling/lastRun.txt" ]; then
+    run_dir="$LOADTEST/target/gatling/$(tail -n 1 "$LOADTEST/target/gatling/lastRun.txt")"
+  fi
+  if [ -n "$run_dir" ] && [ -d "$run_dir" ]; then
+    curl -ksf "$URL/metrics" >"$run_dir/tonegate-metrics.txt" || log "could not save $URL/metrics"
+    if grep -q '^tonegate_media_frame_processing_seconds_bucket' "$run_dir/tonegate-metrics.txt" 2>/dev/null \
+        && [[ "$sim" == Media* ]]; then
+      check_frame_budget "$run_dir/tonegate-metrics.txt" || status=1
+    fi
+    REPORTS+=("$run_dir/index.html")
+  fi
+  [ "$status" -eq 0 ] && log "$sim: budget held" || log "$sim: FAILED (exit $status; output in $out)"
+  return "$status"
+}
+
+overall=0
+if [ "$SIMULATION" = "smoke" ]; then
+  for entry in "${SMOKE_SIMULATIONS[@]}"; do
+    read -r -a words <<<"$entry"
+    run_simulation "${words[@]}" "$@" || overall=1
+  done
+else
+  [ -f "$LOADTEST/src/test/java/io/tonegate/loadtest/$SIMULATION.java" ] || { log "no simulation $SIMULATION"; usage; }
+  run_simulation "$SIMULATION" "$@" || overall=1
+fi
+stop_gateway
+if grep -qE 'Exception|ERROR' "$GATEWAY_LOG"; then
+  log "gateway log has errors (first lines below; full log: $GATEWAY_LOG)"
+  grep -E 'Exception|ERROR' "$GATEWAY_LOG" | head -n 5 >&2
+fi
+[ "$overall" -eq 0 ] && log "all budgets held" || log "BUDGET NOT MET (or the run failed)"
+for report in "${REPORTS[@]}"; do echo "$report"; done
+[ ${#REPORTS[@]} -gt 0 ] || echo "no report (see $RUN_DIR)"
+exit "$overall"
