@@ -45,6 +45,7 @@ done
 # machine: the smoke checks that every simulation runs and fails no request, within 5x the latency budget.
 SMOKE_SIMULATIONS=(
   "TokensSimulation -Dusers=4 -Drate=40 -Dwarmup=3s -Dduration=5s -Dramp=1s -Dbudget.scale=5"
+  "PresenceSimulation -Dusers=10 -Drate=5 -Dwarmup=2s -Dduration=5s -Dramp=1s -Dbudget.scale=5"
 )
 
 log() { echo "run.sh: $*" >&2; }
@@ -91,9 +92,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "starting Tonegate (data and log in $RUN_DIR)"
+# Load-test settings, all through the environment (conf/tonegate.yaml keeps its defaults):
+# - loopback only, a free port, a fresh data dir, dev mode (the simulator's ACS key is trusted);
+# - hermetic: no fetch of ACS's public JWKS (the dev key is all the media upgrades use), an empty local key set;
+# - the per-IP limit on /api/sessions (120/min) would refuse a load generator that is one IP: lifted.
+echo '{"keys":[]}' >"$RUN_DIR/no-acs-keys.json"
 # shellcheck disable=SC2086
 env TONEGATE_HOST=127.0.0.1 TONEGATE_PORT=0 TONEGATE_DATA_DIR="$RUN_DIR/data" TONEGATE_ACCESS_KEY="$ACCESS_KEY" \
-  TONEGATE_DEV_MODE=true ${GATEWAY_ENV:-} \
+  TONEGATE_DEV_MODE=true \
+  TONEGATE_MEDIA_ACS_JWKS_URL="" TONEGATE_MEDIA_ACS_JWKS_FILE="$RUN_DIR/no-acs-keys.json" \
+  TONEGATE_RATE_LIMITS_PER_SOURCE_IP_LIMIT=1000000 \
+  ${GATEWAY_ENV:-} \
   java ${GATEWAY_JAVA_OPTS:--Xmx2g} -jar "$JAR" serve >"$GATEWAY_LOG" 2>&1 &
 GATEWAY_PID=$!
 
@@ -145,7 +154,8 @@ run_simulation() {
   rm -f "$LOADTEST/target/gatling/lastRun.txt"
   set +e
   (cd "$LOADTEST" && "${MVN[@]}" test-compile gatling:test -Dgatling.simulationClass="io.tonegate.loadtest.$sim" \
-      -Dtonegate.url="$URL" -Dtonegate.accessKey="$ACCESS_KEY" -Dtonegate.budget="$BUDGET_FILE" "$@") 2>&1 | tee "$out"
+      -Dtonegate.url="$URL" -Dtonegate.accessKey="$ACCESS_KEY" -Dtonegate.dataDir="$RUN_DIR/data" \
+      -Dtonegate.budget="$BUDGET_FILE" "$@") 2>&1 | tee "$out"
   status=${PIPESTATUS[0]}
   set -e
   # the run's folder (the plugin writes its name to lastRun.txt), its report, and the gateway's metrics beside it

@@ -2,7 +2,6 @@ package io.tonegate.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pace;
@@ -15,10 +14,7 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import io.tonegate.identity.AcsHmacSigner;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -43,8 +39,7 @@ public class TokensSimulation extends Simulation {
   final LoadProfile profile = LoadProfile.fromSystemProperties(20, Duration.ofSeconds(30), Duration.ofSeconds(5));
   /** Tokens per second over all users once the ramp is done. */
   final double rate = LoadProfile.doubleProperty("rate", 200);
-  final AcsHmacSigner signer = new AcsHmacSigner(Target.accessKey(), Clock.systemUTC());
-  final String host = Target.host();
+  final SignedRequests signing = new SignedRequests();
 
   final HttpProtocolBuilder protocol = http
       .baseUrl(Target.baseUrl())
@@ -54,23 +49,10 @@ public class TokensSimulation extends Simulation {
       .disableUrlEncoding()
       .userAgentHeader("tonegate-loadtest");
 
-  /** Signs {@code POST path} with {@code body} into the session attributes the request reads. */
-  ChainBuilder sign(String pathAttribute, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return exec(session -> {
-      AcsHmacSigner.AcsHmacHeaders h = signer.sign("POST", session.getString(pathAttribute), host, bytes);
-      return session.set("xMsDate", h.date()).set("xMsContentSha256", h.contentHash())
-          .set("authorization", h.authorization());
-    });
-  }
-
   final ScenarioBuilder backends = scenario("identity backends")
       .exec(session -> session.set("createPath", "/identities?" + API_VERSION))
-      .exec(sign("createPath", "{}"))
-      .exec(http(CREATE_IDENTITY).post("#{createPath}")
-          .header("x-ms-date", "#{xMsDate}")
-          .header("x-ms-content-sha256", "#{xMsContentSha256}")
-          .header("Authorization", "#{authorization}")
+      .exec(signing.sign("POST", "createPath", "{}"))
+      .exec(signing.signed(http(CREATE_IDENTITY).post("#{createPath}"))
           .body(StringBody("{}"))
           .check(status().is(201), jsonPath("$.identity.id").saveAs("identityId")))
       .exitHereIfFailed()
@@ -82,11 +64,8 @@ public class TokensSimulation extends Simulation {
   /** One paced iteration: sign, then ask for a token under {@code requestName}. */
   ChainBuilder issueTokens(String requestName) {
     return pace(Duration.ofNanos((long) (1e9 * profile.users() / rate)))
-        .exec(sign("tokenPath", TOKEN_BODY))
-        .exec(http(requestName).post("#{tokenPath}")
-            .header("x-ms-date", "#{xMsDate}")
-            .header("x-ms-content-sha256", "#{xMsContentSha256}")
-            .header("Authorization", "#{authorization}")
+        .exec(signing.sign("POST", "tokenPath", TOKEN_BODY))
+        .exec(signing.signed(http(requestName).post("#{tokenPath}"))
             .body(StringBody(TOKEN_BODY))
             .check(status().is(200), jsonPath("$.token").exists()));
   }
