@@ -167,6 +167,7 @@ class MediaUpgradeAuthTest {
   void tonegateTokens() throws Exception {
     assertThat(upgrade("Bearer " + tonegateToken("call-1", Instant.now()))).isEqualTo(101);
     AcsMediaClient client = connect(vertx, gateway, "call-1", tonegateToken("call-1", Instant.now()));
+    MediaTestSupport.eventually(() -> MediaTestSupport.media(gateway).findSession("call-1").isPresent());
     assertThat(MediaTestSupport.media(gateway).findSession("call-1")).isPresent()
         .get().extracting(MediaSession::authenticatedBy).isEqualTo("tonegate");
     client.close(1000, "done");
