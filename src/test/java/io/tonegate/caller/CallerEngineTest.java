@@ -145,6 +145,7 @@ class CallerEngineTest {
     assertThat(call.awaitFinal()).isEqualTo(CallerAuthState.AUTHENTICATED);
     assertThat(call.media.awaitTones(1)).containsExactly(OutcomeTone.ACCEPTED);
     assertThat(call.media.authorized).isTrue();
+    awaitEvents(1); // outcome events are published just after the state changes
     assertThat(events).singleElement().satisfies(e -> {
       assertThat(e.state()).isEqualTo(CallerAuthState.AUTHENTICATED);
       assertThat(e.session()).get().extracting(s -> s.value().getString("who")).isEqualTo("caller");
@@ -182,7 +183,7 @@ class CallerEngineTest {
       call.media.awaitTones(before + 1);
     }
     assertThat(call.awaitFinal()).isEqualTo(CallerAuthState.REJECTED);
-    assertThat(call.media.heard).containsExactly(OutcomeTone.TRY_AGAIN, OutcomeTone.TRY_AGAIN, OutcomeTone.REJECTED);
+    assertThat(call.media.awaitTones(3)).containsExactly(OutcomeTone.TRY_AGAIN, OutcomeTone.TRY_AGAIN, OutcomeTone.REJECTED);
     assertThat(call.media.authorized).isFalse();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (hungUp.isEmpty() && System.nanoTime() < deadline) {
@@ -333,7 +334,7 @@ class CallerEngineTest {
       server.restart();
       call.dial("823#");
       assertThat(call.awaitFinal()).isEqualTo(CallerAuthState.AUTHENTICATED);
-      assertThat(call.media.heard).containsExactly(OutcomeTone.TRY_AGAIN, OutcomeTone.ACCEPTED);
+      assertThat(call.media.awaitTones(2)).containsExactly(OutcomeTone.TRY_AGAIN, OutcomeTone.ACCEPTED);
     } finally {
       server.stop();
     }
@@ -371,5 +372,13 @@ class CallerEngineTest {
       Thread.sleep(5);
     }
     return call.session.state() == state;
+  }
+
+  /** Waits (up to 10 s) until {@code count} outcome events were published. */
+  private void awaitEvents(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (events.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
   }
 }
