@@ -37,8 +37,13 @@ public final class Base64Pcm {
    * @throws MediaProtocolException of kind {@link Kind#BASE64} for anything that is not base64
    */
   public static int decode(byte[] src, int from, int to, boolean escaped, byte[] dst) {
+    return decode(src, from, to, escaped, dst, 0);
+  }
+
+  /** As {@link #decode(byte[], int, int, boolean, byte[])}, writing from {@code dst[dstOffset]}. */
+  public static int decode(byte[] src, int from, int to, boolean escaped, byte[] dst, int dstOffset) {
     if (escaped) {
-      return decodeEscaped(src, from, to, dst);
+      return decodeEscaped(src, from, to, dst, dstOffset);
     }
     int length = to - from;
     // strip padding: at most two '='
@@ -51,7 +56,7 @@ public final class Base64Pcm {
         throw invalid("padded base64 of a length that is not a multiple of 4");
       }
     }
-    int out = 0;
+    int out = dstOffset;
     int p = from;
     int fullEnd = from + ((to - from) & ~3);
     byte[] table = DECODE;
@@ -87,13 +92,13 @@ public final class Base64Pcm {
         dst[out++] = (byte) (bits >> 8);
       }
     }
-    return out;
+    return out - dstOffset;
   }
 
-  private static int decodeEscaped(byte[] src, int from, int to, byte[] dst) {
+  private static int decodeEscaped(byte[] src, int from, int to, byte[] dst, int dstOffset) {
     int bits = 0;
     int count = 0;
-    int out = 0;
+    int out = dstOffset;
     int padding = 0;
     for (int p = from; p < to; p++) {
       int ch = src[p] & 0xFF;
@@ -135,7 +140,7 @@ public final class Base64Pcm {
       dst[out++] = (byte) (bits >> 10);
       dst[out++] = (byte) (bits >> 2);
     }
-    return out;
+    return out - dstOffset;
   }
 
   private static MediaProtocolException invalid(String message) {

@@ -57,7 +57,6 @@ final class MediaConnection implements MediaSession, DtmfListener {
   private int messageLength;
   private boolean inTextMessage;
   private boolean inBinaryMessage;
-  private byte[] pcm = new byte[INITIAL_BUFFER];
   private AudioFormat format;
   private DtmfReceiver dtmf;
   private boolean authorized;
@@ -183,12 +182,8 @@ final class MediaConnection implements MediaSession, DtmfListener {
     if (!parsed.hasData()) {
       throw new MediaProtocolException(MediaProtocolException.Kind.JSON, "AudioData without data");
     }
-    int encoded = parsed.dataEnd() - parsed.dataStart();
-    int needed = Base64Pcm.maxDecodedLength(encoded);
-    if (needed > pcm.length) {
-      pcm = new byte[Math.max(needed, pcm.length * 2)];
-    }
-    int n = Base64Pcm.decode(bytes, parsed.dataStart(), parsed.dataEnd(), parsed.dataEscaped(), pcm);
+    byte[] pcm = parser.pcm(); // decoded by the parser in the same pass, into its reused buffer
+    int n = parsed.pcmLength();
     if ((n & 1) != 0) {
       throw new MediaProtocolException(MediaProtocolException.Kind.BASE64, "PCM of an odd number of bytes");
     }

@@ -21,6 +21,8 @@ public final class MediaMessage {
   int dataStart;
   int dataEnd;
   boolean dataEscaped;
+  /** Bytes of PCM the parser decoded from {@code data} into its buffer, -1 when there was no data. */
+  int pcmLength;
   boolean silent;
 
   // DtmfData: the digits as [digitsStart, digitsEnd)
@@ -36,6 +38,7 @@ public final class MediaMessage {
     dataStart = -1;
     dataEnd = -1;
     dataEscaped = false;
+    pcmLength = -1;
     silent = false;
     digitsStart = -1;
     digitsEnd = -1;
@@ -79,6 +82,11 @@ public final class MediaMessage {
 
   public boolean dataEscaped() {
     return dataEscaped;
+  }
+
+  /** Bytes of decoded PCM in {@link MediaMessageParser#pcm()}, or -1 when the message had no AudioData data. */
+  public int pcmLength() {
+    return pcmLength;
   }
 
   public int digitsStart() {

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>Timestamps, participant ids and unknown members are validated as JSON and skipped (the gateway times audio
  *       by samples received, which is exact).</li>
  * </ul>
+ * AudioData {@code data} is base64-decoded in the same pass as it is scanned, into a PCM buffer the parser owns and
+ * reuses ({@link #pcm()}); invalid base64 fails with {@link Kind#BASE64}.
  * One parser per connection (it owns a reused {@link MediaMessage}); not thread-safe.
  */
 public final class MediaMessageParser {
@@ -36,6 +38,8 @@ public final class MediaMessageParser {
   private static final byte[] LENGTH = ascii("length");
 
   private final MediaMessage message = new MediaMessage();
+  private static final byte[] BASE64 = base64Table();
+  private byte[] pcm = new byte[1024];
   private byte[] in;
   private int pos;
   private int end;
@@ -145,12 +149,10 @@ public final class MediaMessageParser {
       byte first = peek();
       if (plain && first == '"' && (payload == PAYLOAD_AUDIO || payload == PAYLOAD_DTMF)
           && equalsIgnoreCase(keyStart, keyEnd, DATA)) {
-        readString();
         if (payload == PAYLOAD_AUDIO) {
-          message.dataStart = strStart;
-          message.dataEnd = strEnd;
-          message.dataEscaped = strEscaped;
+          readBase64String();
         } else {
+          readString();
           message.digitsStart = strStart;
           message.digitsEnd = strEnd;
         }
@@ -185,6 +187,58 @@ public final class MediaMessageParser {
       }
       skipWhitespace();
     }
+  }
+
+  /** The PCM decoded from the last AudioData message ({@link MediaMessage#pcmLength()} bytes); reused. */
+  public byte[] pcm() {
+    return pcm;
+  }
+
+  /**
+   * Reads the AudioData {@code data} string and decodes it in one pass: whole quads of base64 characters are decoded
+   * as they are scanned; the first character that is not plain base64 (the closing quote, padding, an escape, or
+   * garbage) ends the fast loop, and the rest is validated as a JSON string and decoded by {@link Base64Pcm}.
+   */
+  private void readBase64String() {
+    if (peek() != '"') {
+      throw malformed("expected a string");
+    }
+    int start = pos + 1;
+    int maxPcm = Base64Pcm.maxDecodedLength(end - start);
+    if (maxPcm > pcm.length) {
+      pcm = new byte[Math.max(maxPcm, pcm.length * 2)];
+    }
+    byte[] a = in;
+    byte[] out = pcm;
+    byte[] table = BASE64;
+    int p = start;
+    int o = 0;
+    int quadsEnd = end - 4;
+    while (p <= quadsEnd) {
+      int b0 = table[a[p] & 0xFF];
+      int b1 = table[a[p + 1] & 0xFF];
+      int b2 = table[a[p + 2] & 0xFF];
+      int b3 = table[a[p + 3] & 0xFF];
+      if ((b0 | b1 | b2 | b3) < 0) {
+        break;
+      }
+      int bits = (b0 << 18) | (b1 << 12) | (b2 << 6) | b3;
+      out[o] = (byte) (bits >> 16);
+      out[o + 1] = (byte) (bits >> 8);
+      out[o + 2] = (byte) bits;
+      o += 3;
+      p += 4;
+    }
+    int restStart = p;
+    readStringFrom(restStart); // validates the rest as JSON and finds the closing quote
+    message.dataStart = start;
+    message.dataEnd = strEnd;
+    message.dataEscaped = strEscaped;
+    strStart = start;
+    if (restStart < strEnd) {
+      o += Base64Pcm.decode(a, restStart, strEnd, strEscaped, out, o);
+    }
+    message.pcmLength = o;
   }
 
   // ---- JSON scanning -------------------------------------------------------------------------------------------
@@ -258,7 +312,12 @@ public final class MediaMessageParser {
     if (peek() != '"') {
       throw malformed("expected a string");
     }
-    pos++;
+    readStringFrom(pos + 1);
+  }
+
+  /** Scans string content from {@code contentStart} (just after the opening quote) to the closing quote. */
+  private void readStringFrom(int contentStart) {
+    pos = contentStart;
     strStart = pos;
     strEscaped = false;
     byte[] a = in;
@@ -418,6 +477,16 @@ public final class MediaMessageParser {
 
   private static MediaProtocolException malformed(String message) {
     return new MediaProtocolException(Kind.JSON, message);
+  }
+
+  private static byte[] base64Table() {
+    byte[] table = new byte[256];
+    java.util.Arrays.fill(table, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < alphabet.length(); i++) {
+      table[alphabet.charAt(i)] = (byte) i;
+    }
+    return table;
   }
 
   private static byte[] ascii(String s) {
