@@ -59,10 +59,6 @@ public record MediaConfig(
     if (acs.issuer().isEmpty()) {
       throw new ConfigException(media.section("acs").path("issuer"), "must not be empty");
     }
-    if (accept.acs() && !devMode && acs.audiences().isEmpty()) {
-      throw new ConfigException(media.section("acs").path("audiences"),
-          "must list the ACS immutable resource id when devMode is false and media.acceptTokens allows acs");
-    }
     ConfigTree limits = media.section("limits");
     ConfigTree dtmf = media.section("dtmf");
     return new MediaConfig(accept, acs,

@@ -50,6 +50,10 @@ public final class MediaModule implements GatewayModule {
         config.acs().withAudiences(config.acsAudiences(server.devMode())), ctx.registry(), Clock.systemUTC(),
         devKeys);
     this.endpoint = new MediaEndpoint(this);
+    if (config.acceptTokens().acs() && config.acsAudiences(server.devMode()).isEmpty()) {
+      LOG.warn("media.acs.audiences is empty: every ACS media token is refused (set it to the ACS immutable resource "
+          + "id)");
+    }
   }
 
   /** Follows every new session from now on (the caller-authentication feature registers here). */
