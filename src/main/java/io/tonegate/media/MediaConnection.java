@@ -280,7 +280,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
 
   private void reportDigit(char digit, DigitSource source, long streamMs) {
     boolean isNew = merger.offer(digit, source, System.nanoTime() / 1_000_000);
-    metrics.digit(source, digit, isNew);
+    metrics.digit(source, isNew);
     if (!isNew) {
       return;
     }

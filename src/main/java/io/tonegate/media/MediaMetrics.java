@@ -26,9 +26,7 @@ final class MediaMetrics {
   final Timer frameProcessing;
   private final Map<MediaProtocolException.Kind, Counter> parseErrors =
       new EnumMap<>(MediaProtocolException.Kind.class);
-  /** The 16 DTMF keys, in the order of {@link #keyIndex}. */
-  private static final String KEYS = "0123456789*#ABCD";
-  private final Map<DigitSource, Counter[]> digits = new EnumMap<>(DigitSource.class);
+  private final Map<DigitSource, Counter> digits = new EnumMap<>(DigitSource.class);
   private final Map<DigitSource, Counter> duplicateDigits = new EnumMap<>(DigitSource.class);
   private final Map<String, Counter> closed = new ConcurrentHashMap<>();
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
@@ -63,13 +61,11 @@ final class MediaMetrics {
     refusedCounter("capacity"); // exists at zero: the capacity alert watches it
     for (DigitSource source : DigitSource.values()) {
       String tag = source.name().toLowerCase(java.util.Locale.ROOT);
-      Counter[] byKey = new Counter[KEYS.length()];
-      for (int k = 0; k < byKey.length; k++) {
-        byKey[k] = Counter.builder("tonegate.media.digits")
-            .description("Key presses reported to observers, by the source that saw them first and by key")
-            .tag("source", tag).tag("key", String.valueOf(KEYS.charAt(k))).register(registry);
-      }
-      digits.put(source, byKey);
+      // No per-key tag: /metrics is unauthenticated, and per-key counters on a quiet instance would reveal the codes
+      // callers type.
+      digits.put(source, Counter.builder("tonegate.media.digits")
+          .description("Key presses reported to observers, by the source that saw them first")
+          .tag("source", tag).register(registry));
       duplicateDigits.put(source, Counter.builder("tonegate.media.digits.duplicates")
           .description("Digits dropped as another source's report of an already counted press")
           .tag("source", tag).register(registry));
@@ -80,15 +76,8 @@ final class MediaMetrics {
     parseErrors.get(kind).increment();
   }
 
-  void digit(DigitSource source, char key, boolean isNew) {
-    if (!isNew) {
-      duplicateDigits.get(source).increment();
-      return;
-    }
-    int index = KEYS.indexOf(Character.toUpperCase(key));
-    if (index >= 0) {
-      digits.get(source)[index].increment();
-    }
+  void digit(DigitSource source, boolean isNew) {
+    (isNew ? digits : duplicateDigits).get(source).increment();
   }
 
   /** {@code reason} is one of a fixed set of labels (see {@link MediaConnection}). */
