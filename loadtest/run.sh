@@ -42,7 +42,7 @@ for arg in "$@"; do
 done
 
 # Smoke: each simulation with a few users for a few seconds (one gateway for all of them). Cold JVMs on a shared
-# machine: the smoke checks that every simulation runs and fails no request, within 5x the latency budget.
+# machine: the smoke checks that every simulation runs and fails no request.
 SMOKE_SIMULATIONS=(
   # The smoke run proves the simulations work (0 failed requests); budgets are scaled 50x so a loaded CI machine
   # cannot fail it on timing. The real budget is asserted by full runs (run.sh SIMULATION), see docs/benchmarks.md.
