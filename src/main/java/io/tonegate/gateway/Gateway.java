@@ -11,6 +11,7 @@ import io.tonegate.media.IdentityMediaTokenVerifier;
 import io.tonegate.media.MediaModule;
 import io.tonegate.session.SessionModule;
 import io.tonegate.observability.HealthModule;
+import io.tonegate.presence.CallPresenceBridge;
 import io.tonegate.presence.PresenceModule;
 import io.tonegate.presence.TokenPresenceAccess;
 import io.tonegate.observability.Metrics;
@@ -77,6 +78,9 @@ public final class Gateway implements AutoCloseable {
     MediaModule media = new MediaModule(ctx);              // its observers/findSession() serve caller and calls
     media.setTonegateTokenVerifier(IdentityMediaTokenVerifier.using(identity.tokenAuthenticator()));
     calls.control().addListener(media.callEventListener()); // tone callbacks join the call's digit stream
+    PresenceModule presence = new PresenceModule(ctx,
+        new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate, identity.hmacAuth()));
+    CallPresenceBridge.connect(presence, caller.events(), calls.control(), ctx.redis(), ctx.config().redis().keyPrefix());
     return List.of(
         new HealthModule(ctx.redis(), ctx.config().redis().readyTimeout(), ctx.registry()),
         identity,
@@ -84,8 +88,7 @@ public final class Gateway implements AutoCloseable {
         sessions,
         caller,
         media,
-        new PresenceModule(ctx, new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate,
-            identity.hmacAuth())),
+        presence,
         new AppTokenModule(ctx, identity, sessions.rateLimiter()));   // POST /api/token for the app's OIDC users
   }
 

@@ -166,7 +166,11 @@ final class PresenceWebSocketEndpoint implements WebSocketEndpoint {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       if (key.equals(name)) {
-        return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+          return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return "\u0000"; // malformed %-escape: a value no check accepts (refused as 400/401, never a 500)
+        }
       }
     }
     return null;
