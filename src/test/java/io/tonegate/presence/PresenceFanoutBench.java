@@ -16,6 +16,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ class PresenceFanoutBench {
   static final int RATE = Integer.getInteger("bench.rate", 1_000);
   static final int SECONDS = Integer.getInteger("bench.seconds", 30);
   static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
+  static final int CONNECT_BATCH = Integer.getInteger("bench.connectBatch", 50);
   static final boolean TLS = Boolean.parseBoolean(System.getProperty("bench.tls", "true"));
   private static final String[] STATES = {"Available/Available", "Busy/InACall", "Away/Away", "DoNotDisturb/Presenting"};
 
@@ -56,8 +59,169 @@ class PresenceFanoutBench {
   private final Map<Long, long[]> changes = new ConcurrentHashMap<>();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong connectRetries = new AtomicLong();
   private volatile long measureFromMs = Long.MAX_VALUE;
   private volatile long measureUntilMs = Long.MAX_VALUE;
+
+  /**
+   * Two processes, for 10,000 subscribers (one process may hold only 20,000 sockets here): the gateways and the
+   * publisher in one JVM, the subscribers in another, coordinated through files in {@code target/presence-bench}.
+   * {@code java -cp <test classpath> io.tonegate.presence.PresenceFanoutBench server|client}.
+   */
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(System.getProperty("tonegate.basedir", "."), "target", "presence-bench");
+    if (args.length == 1 && args[0].equals("server")) {
+      new PresenceFanoutBench().server(dir);
+    } else if (args.length == 1 && args[0].equals("client")) {
+      new PresenceFanoutBench().client(dir);
+    } else {
+      System.err.println("usage: PresenceFanoutBench server|client");
+      System.exit(2);
+    }
+    System.exit(0);
+  }
+
+  private void server(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    try (var files = Files.list(dir)) {
+      files.forEach(f -> f.toFile().delete());
+    }
+    String prefix = PresenceTesting.newPrefix();
+    JsonObject presence = new JsonObject().put("debounceWindow", "0ms")
+        .put("subscriber", new JsonObject().put("maxUsersPerConnection", Math.max(PER_SUBSCRIBER, 1000)));
+    JsonObject quiet = new JsonObject().put("level", "WARN");
+    TestGateway a = TestGateway.start(gatewayConfig(prefix, presence, quiet));
+    TestGateway b = TestGateway.start(gatewayConfig(prefix, presence, quiet));
+    Vertx vertx = Vertx.vertx();
+    try {
+      String token = PresenceTesting.newIdentity(vertx, a, TokenScope.PRESENCE_READ).token();
+      Files.writeString(dir.resolve("setup.json"), new JsonObject().put("prefix", prefix).put("token", token)
+          .put("ports", new JsonArray().add(a.port()).add(b.port()))
+          .put("certs", new JsonArray().add(a.certPath().toString()).add(b.certPath().toString())).encode());
+      System.out.println("gateways on " + a.port() + " and " + b.port() + "; waiting for the client");
+      waitFor(dir.resolve("client-ready"), 600);
+      long published = publish(a, b, prefix, System.currentTimeMillis());
+      Files.writeString(dir.resolve("server-done"), Long.toString(published));
+      waitFor(dir.resolve("client-done"), 120);
+      printGatewayMeters(a, b, published);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      a.close();
+      b.close();
+    }
+  }
+
+  private void client(Path dir) throws Exception {
+    waitFor(dir.resolve("setup.json"), 300);
+    JsonObject setup = new JsonObject(Files.readString(dir.resolve("setup.json")));
+    String prefix = setup.getString("prefix");
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    List<WebSocketClient> clients = new ArrayList<>(); // referenced until the end (Vert.x 5 closes collected clients)
+    try {
+      for (int g = 0; g < 2; g++) {
+        io.vertx.core.http.WebSocketClientOptions options = new io.vertx.core.http.WebSocketClientOptions()
+            .setDefaultHost("localhost").setDefaultPort(setup.getJsonArray("ports").getInteger(g))
+            .setMaxConnections(SUBSCRIBERS).setConnectTimeout(60_000);
+        if (TLS) {
+          options.setSsl(true).setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+              .addCertPath(setup.getJsonArray("certs").getString(g)));
+        }
+        clients.add(vertx.createWebSocketClient(options));
+      }
+      int perUser = connectAll(clients, setup.getString("token"), prefix);
+      long ready = System.currentTimeMillis();
+      measureFromMs = ready + WARMUP_SECONDS * 1000L;
+      measureUntilMs = measureFromMs + SECONDS * 1000L;
+      Files.writeString(dir.resolve("client-ready"), Long.toString(ready));
+      waitFor(dir.resolve("server-done"), WARMUP_SECONDS + SECONDS + 120);
+      Thread.sleep(3000); // let the last changes arrive
+      report(perUser, Long.parseLong(Files.readString(dir.resolve("server-done")).trim()));
+      Files.writeString(dir.resolve("client-done"), "1");
+    } finally {
+      for (WebSocketClient client : clients) {
+        client.close().await(60, TimeUnit.SECONDS);
+      }
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void waitFor(Path file, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + file);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Connects and subscribes every subscriber, waits for all snapshots; returns subscribers per user. */
+  private int connectAll(List<WebSocketClient> clients, String token, String prefix) throws Exception {
+    int perUser = SUBSCRIBERS * PER_SUBSCRIBER / USERS;
+    long connectStart = System.nanoTime();
+    AtomicInteger snapshots = new AtomicInteger();
+    int connected = 0;
+    for (int from = 0; from < SUBSCRIBERS; from += CONNECT_BATCH) {
+      List<Future<WebSocket>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(SUBSCRIBERS, from + CONNECT_BATCH); i++) {
+        JsonArray users = new JsonArray();
+        for (int j = 0; j < PER_SUBSCRIBER; j++) {
+          users.add(user(prefix, (i * PER_SUBSCRIBER + j) % USERS));
+        }
+        batch.add(connectOne(clients.get(i % 2), token, users, perUser, snapshots, 3));
+      }
+      connected += Future.all(batch).await(120, TimeUnit.SECONDS).size();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (snapshots.get() < SUBSCRIBERS * PER_SUBSCRIBER && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    System.out.printf("%d subscribers connected and subscribed (%d snapshots, %d connect retries) in %.1f s%n",
+        connected, snapshots.get(), connectRetries.get(), (System.nanoTime() - connectStart) / 1e9);
+    return perUser;
+  }
+
+  private Future<WebSocket> connectOne(WebSocketClient client, String token, JsonArray users, int perUser,
+                                       AtomicInteger snapshots, int attempts) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(PresenceWebSocketEndpoint.PATH)
+        .addHeader("Authorization", "Bearer " + token);
+    return client.connect(options).<WebSocket>map(ws -> {
+      ws.textMessageHandler(text -> onFrame(text, perUser, snapshots));
+      ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("users", users).encode());
+      return ws;
+    }).recover(error -> {
+      connectRetries.incrementAndGet();
+      return attempts > 1 ? connectOne(client, token, users, perUser, snapshots, attempts - 1)
+          : Future.failedFuture(error);
+    });
+  }
+
+  /** Publishes RATE changes/s for warm-up + measured seconds, half from each instance's own event loop. */
+  private long publish(TestGateway a, TestGateway b, String prefix, long start) throws InterruptedException {
+    PresencePublisher[] publishers = {PresenceTesting.module(a).publisher(), PresenceTesting.module(b).publisher()};
+    AtomicLong published = new AtomicLong();
+    List<Runnable> stops = new ArrayList<>();
+    TestGateway[] gateways = {a, b};
+    for (int g = 0; g < 2; g++) {
+      int instance = g;
+      Vertx own = gateways[g].gateway().vertx();
+      AtomicLong sent = new AtomicLong();
+      long timer = own.setPeriodic(5, id -> {
+        long due = (System.currentTimeMillis() - start) * RATE / 2000;
+        while (sent.get() < due) {
+          long n = sent.getAndIncrement() * 2 + instance;
+          int u = (int) (n % USERS);
+          String[] state = STATES[(int) ((n / USERS) % STATES.length)].split("/");
+          published.incrementAndGet();
+          publishers[instance].set(user(prefix, u), "manual", new Presence(state[0], state[1]), 0);
+        }
+      });
+      stops.add(() -> own.cancelTimer(timer));
+    }
+    Thread.sleep((WARMUP_SECONDS + SECONDS) * 1000L);
+    stops.forEach(Runnable::run);
+    return published.get();
+  }
 
   @Test
   @DisplayName("Benchmark: publish-to-delivery latency and throughput of presence fan-out over two instances")
@@ -70,68 +234,21 @@ class PresenceFanoutBench {
     TestGateway b = TestGateway.start(gatewayConfig(prefix, presence, quiet));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     List<WebSocketClient> clients = new ArrayList<>(); // referenced until the end (Vert.x 5 closes collected clients)
-    List<WebSocket> sockets = new ArrayList<>();
     try {
       String token = PresenceTesting.newIdentity(vertx, a, TokenScope.PRESENCE_READ).token();
-      int perUser = SUBSCRIBERS * PER_SUBSCRIBER / USERS;
       for (TestGateway gateway : List.of(a, b)) {
         clients.add(vertx.createWebSocketClient((TLS ? gateway.webSocketOptions()
             : new io.vertx.core.http.WebSocketClientOptions().setDefaultHost("localhost").setDefaultPort(gateway.port()))
             .setMaxConnections(SUBSCRIBERS).setConnectTimeout(60_000)));
       }
-      long connectStart = System.nanoTime();
-      AtomicInteger snapshots = new AtomicInteger();
-      for (int from = 0; from < SUBSCRIBERS; from += 200) {
-        List<Future<WebSocket>> batch = new ArrayList<>();
-        for (int i = from; i < Math.min(SUBSCRIBERS, from + 200); i++) {
-          JsonArray users = new JsonArray();
-          for (int j = 0; j < PER_SUBSCRIBER; j++) {
-            users.add(user(prefix, (i * PER_SUBSCRIBER + j) % USERS));
-          }
-          WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(PresenceWebSocketEndpoint.PATH)
-              .addHeader("Authorization", "Bearer " + token);
-          batch.add(clients.get(i % 2).connect(options).onSuccess(ws -> {
-            ws.textMessageHandler(text -> onFrame(prefix, text, perUser, snapshots));
-            ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("users", users).encode());
-          }));
-        }
-        sockets.addAll(Future.all(batch).await(120, TimeUnit.SECONDS).list());
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (snapshots.get() < SUBSCRIBERS * PER_SUBSCRIBER && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      System.out.printf("%d subscribers connected and subscribed (%d snapshots) in %.1f s%n", sockets.size(),
-          snapshots.get(), (System.nanoTime() - connectStart) / 1e9);
-
-      PresencePublisher[] publishers = {PresenceTesting.module(a).publisher(), PresenceTesting.module(b).publisher()};
+      int perUser = connectAll(clients, token, prefix);
       long start = System.currentTimeMillis();
       measureFromMs = start + WARMUP_SECONDS * 1000L;
       measureUntilMs = measureFromMs + SECONDS * 1000L;
-      AtomicLong published = new AtomicLong();
-      List<Runnable> stops = new ArrayList<>();
-      TestGateway[] gateways = {a, b};
-      for (int g = 0; g < 2; g++) {
-        // Each instance publishes half of the changes from its own event loop (its own Redis client).
-        int instance = g;
-        Vertx own = gateways[g].gateway().vertx();
-        AtomicLong sent = new AtomicLong();
-        long timer = own.setPeriodic(5, id -> {
-          long due = (System.currentTimeMillis() - start) * RATE / 2000;
-          while (sent.get() < due) {
-            long n = sent.getAndIncrement() * 2 + instance;
-            int u = (int) (n % USERS);
-            String[] state = STATES[(int) ((n / USERS) % STATES.length)].split("/");
-            published.incrementAndGet();
-            publishers[instance].set(user(prefix, u), "manual", new Presence(state[0], state[1]), 0);
-          }
-        });
-        stops.add(() -> own.cancelTimer(timer));
-      }
-      Thread.sleep((WARMUP_SECONDS + SECONDS) * 1000L);
-      stops.forEach(Runnable::run);
+      long published = publish(a, b, prefix, start);
       Thread.sleep(3000); // let the last changes arrive
-      report(a, b, perUser, published.get());
+      report(perUser, published);
+      printGatewayMeters(a, b, published);
     } finally {
       for (WebSocketClient client : clients) {
         client.close().await(30, TimeUnit.SECONDS);
@@ -156,7 +273,7 @@ class PresenceFanoutBench {
     return "bench-" + prefix.substring(0, prefix.length() - 1) + "-" + index;
   }
 
-  private void onFrame(String prefix, String text, int perUser, AtomicInteger snapshots) {
+  private void onFrame(String text, int perUser, AtomicInteger snapshots) {
     long now = System.currentTimeMillis();
     if (text.startsWith("{\"type\":\"snapshot\"")) {
       snapshots.incrementAndGet();
@@ -202,7 +319,7 @@ class PresenceFanoutBench {
     return text.substring(at, text.indexOf('"', at));
   }
 
-  private void report(TestGateway a, TestGateway b, int perUser, long published) {
+  private void report(int perUser, long published) {
     Histogram all = deliveries.getIntervalHistogram();
     long measuredChanges = changes.size();
     long complete = changes.values().stream().filter(s -> s[0] >= perUser).count();
@@ -220,6 +337,10 @@ class PresenceFanoutBench {
     System.out.printf("last delivery (ms): p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
         lastDelivery.getValueAtPercentile(50), lastDelivery.getValueAtPercentile(90),
         lastDelivery.getValueAtPercentile(99), lastDelivery.getValueAtPercentile(99.9), lastDelivery.getMaxValue());
+  }
+
+  private static void printGatewayMeters(TestGateway a, TestGateway b, long published) {
+    System.out.printf("published %d%n", published);
     for (TestGateway gateway : List.of(a, b)) {
       var registry = gateway.gateway().context().registry();
       System.out.printf("gateway %d: coalesced %.0f, slow-closed %.0f, subscribers %.0f%n", gateway.port(),
