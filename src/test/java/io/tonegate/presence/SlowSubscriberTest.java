@@ -63,6 +63,7 @@ class SlowSubscriberTest {
       fast.subscribe(users, Map.of());
       for (String user : users) {
         slow.await(f -> "snapshot".equals(f.getString("type")) && user.equals(f.getString("user")));
+        fast.await(f -> "snapshot".equals(f.getString("type")) && user.equals(f.getString("user")));
       }
       slow.socket().pause();
 
