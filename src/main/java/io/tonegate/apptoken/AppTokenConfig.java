@@ -45,6 +45,8 @@ public record AppTokenConfig(
 
   /** Provider names become metric tags ({@code validator=apptoken-<name>}): short and fixed. */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
+  /** With the 255-character subject, the user's customId ({@code oidc|<issuer>|<subject>}) stays within 512. */
+  static final int MAX_ISSUER_LENGTH = 250;
 
   /**
    * One OIDC provider.
@@ -78,6 +80,9 @@ public record AppTokenConfig(
       JwtValidatorConfig validator = JwtValidatorConfig.from(p, auth);
       if (validator.issuer().isEmpty()) {
         throw new ConfigException(p.path("issuer"), "must be set: the issuer is half of every user's identity");
+      }
+      if (validator.issuer().get().length() > MAX_ISSUER_LENGTH) {
+        throw new ConfigException(p.path("issuer"), "must be at most " + MAX_ISSUER_LENGTH + " characters");
       }
       if (validator.issuer().get().contains("|")) {
         throw new ConfigException(p.path("issuer"), "must not contain '|' (it separates issuer and subject in the "

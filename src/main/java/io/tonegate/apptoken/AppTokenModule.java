@@ -220,7 +220,8 @@ public final class AppTokenModule implements GatewayModule {
       }
       ValidatedJwt jwt = result.result();
       String subject = jwt.stringClaim(provider.config().subjectClaim()).orElse("");
-      if (subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH) {
+      if (subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH
+          || subject.chars().anyMatch(Character::isISOControl)) {
         provider.validator().recordFailure(AuthFailure.INVALID_CLAIMS);
         return Future.failedFuture(unauthenticated(AuthFailure.INVALID_CLAIMS));
       }

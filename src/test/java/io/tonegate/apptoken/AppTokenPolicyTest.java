@@ -98,6 +98,10 @@ class AppTokenPolicyTest {
             "appToken.providers[0].name"),
         new Bad(new JsonObject().put("providers", new JsonArray().add(provider().put("issuer", ""))),
             "appToken.providers[0].issuer"),
+        new Bad(new JsonObject().put("providers", new JsonArray().add(provider().put("issuer", "https://a|b"))),
+            "appToken.providers[0].issuer"),
+        new Bad(new JsonObject().put("providers", new JsonArray().add(provider()
+            .put("issuer", "https://" + "x".repeat(250)))), "appToken.providers[0].issuer"),
         new Bad(new JsonObject().put("providers", new JsonArray().add(provider().put("audiences", new JsonArray()))),
             "appToken.providers[0].audiences"),
         new Bad(new JsonObject().put("providers", new JsonArray().add(provider().put("algorithms",

@@ -222,7 +222,9 @@ class AppTokenTest {
         new Case(idp.token(user).signedWith(TestJwks.rsaKey("never-published")).sign(), "unknown_key"),
         new Case(idp.token(user).signedWith(new TestJwks.Key(idp.signingKey().kid(), idp.signingKey().alg(),
             TestJwks.rsaKey("x").pair())).sign(), "bad_signature"),
-        new Case(idp.token(user).without("sub").sign(), "invalid_claims"));
+        new Case(idp.token(user).without("sub").sign(), "invalid_claims"),
+        new Case(idp.token("bad\u0000subject").sign(), "invalid_claims"),
+        new Case(idp.token("s".repeat(256)).sign(), "invalid_claims"));
     for (Case c : cases) {
       double before = authFailures("test", c.reason());
       HttpResponse<Buffer> response = requestToken(c.token(), null);
