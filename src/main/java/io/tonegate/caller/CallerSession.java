@@ -194,7 +194,7 @@ public final class CallerSession {
       validate(validate.code());
     } else if (step instanceof CallerAuthMachine.Retry retry) {
       engine.countAttempt(call.flow(), retry.outcome());
-      LOG.info("call {} ({}): attempt {} {}{}; caller may try again", call.callConnectionId(), call.correlationId(),
+      LOG.info("call {} ({}): attempt {} {}{}; caller may try again", call.callConnectionId(), media.correlationId(),
           machine.attempts(), retry.outcome().tag(), lastDetail.isEmpty() ? "" : " " + lastDetail);
       lastDetail = "";
       play(OutcomeTone.TRY_AGAIN);
@@ -216,7 +216,8 @@ public final class CallerSession {
       };
     } catch (InvalidSessionKeyException e) {
       // Collection enforces the same lengths as the key rules, so this is a configuration mismatch: fail closed.
-      LOG.error("call {}: cannot build the session key ({})", call.callConnectionId(), e.reason());
+      LOG.error("call {} ({}): cannot build the session key ({})", call.callConnectionId(), media.correlationId(),
+          e.reason());
       lastDetail = e.reason();
       execute(machine.result(AttemptOutcome.WRONG_CODE, nowMs()));
       return;

@@ -11,6 +11,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.tonegate.simulator.acs.AcsEmulatorRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +33,10 @@ import java.util.function.Function;
         "then stream a script (or a WAV file) as real-time 20 ms AudioData frames, and print what the gateway sends back.",
         "Against a gateway in devMode on this machine it signs with the dev key in <data-dir>/dev/ (no setup needed).",
         "Script items: silence:500ms noise:2s dtmf:1234# dtmf:12/60/40 dtmfdata:5 pause:300ms wav:FILE",
-        "Exit status: 0 when every call was accepted and closed normally (1000), 1 otherwise, 2 for bad usage."})
+        "Exit status: 0 when every call was accepted and closed normally (1000), 1 otherwise, 2 for bad usage.",
+        "Caller mode (--ani/--sip-call-id/--call-connection-id/--code): one call dials its code(s) in-band with #, learns",
+        "the outcome from the tones played back, prints it and exits 0 authenticated, 3 rejected or locked out, 1 other.",
+        "  e.g. simulate --ani +15551234567 --code 823 --store-key"})
 public final class SimulateCommand implements Callable<Integer> {
 
   static final String ACS_ISSUER = "https://acscallautomation.communication.azure.com";
@@ -100,6 +104,9 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "With --acs-emulator: the number called, which the gateway serves (${DEFAULT-VALUE}).")
   private String toNumber;
 
+  @Mixin
+  private SimulateCallerOptions caller;
+
   @Spec
   private CommandSpec spec;
 
@@ -144,6 +151,9 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     if (acsEmulator) {
       return runWithAcsEmulator(audio, options, cert, out, err);
+    }
+    if (caller.active()) {
+      return caller.run(url, rate, dataDir, options, tokens, out, err);
     }
     Vertx vertx = Vertx.vertx();
     try {

@@ -70,9 +70,9 @@ public final class SessionModule implements GatewayModule {
         "value_too_large"}) {
       rejections(reason); // exists at zero from the start
     }
-    LOG.info("session keys: HMAC secret {}, consume {}, TTL {} (bounds {}..{})", config.secretSource(),
-        config.consume().name().toLowerCase(java.util.Locale.ROOT), config.defaultTtl(), config.minTtl(),
-        config.maxTtl());
+    LOG.info("session keys: HMAC secret {}, consume {}, TTL {} s (bounds {}..{} s)", config.secretSource(),
+        config.consume().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), config.defaultTtl().toSeconds(),
+        config.minTtl().toSeconds(), config.maxTtl().toSeconds());
   }
 
   /** The session store, for other modules (caller authentication, the calls module's {@code acs:} keys). */
