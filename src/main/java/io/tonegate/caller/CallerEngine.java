@@ -34,6 +34,10 @@ public final class CallerEngine {
   private volatile CallTerminator terminator;
   private final AtomicInteger active = new AtomicInteger();
   private final Map<Long, byte[]> tones = new ConcurrentHashMap<>();
+  /** Meters by tag values, built once (bounded: flows x outcomes). */
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latency = new ConcurrentHashMap<>();
 
   public CallerEngine(Vertx vertx, CallerConfig config, SessionKeyRules keyRules, CallRecords records,
                       CodeValidator validator, CallerEvents events, CallTerminator terminator,
@@ -127,27 +131,28 @@ public final class CallerEngine {
     decisionLatency(flow).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  // Micrometer returns the already-registered meter for the same name and tags.
+  // Built once per tag combination (bounded) and cached: no registry lookup per call.
   private Counter attempts(CallerFlow flow, AttemptOutcome outcome) {
-    return Counter.builder("tonegate.caller.attempts")
+    return attempts.computeIfAbsent(flowTag(flow) + "/" + outcome.tag(), k -> Counter.builder("tonegate.caller.attempts")
         .description("Caller authentication attempts, by flow and outcome")
         .tags("flow", flowTag(flow), "outcome", outcome.tag())
-        .register(registry);
+        .register(registry));
   }
 
   private Counter outcomes(CallerFlow flow, CallerAuthState state) {
-    return Counter.builder("tonegate.caller.outcomes")
+    String stateTag = state.name().toLowerCase(java.util.Locale.ROOT);
+    return outcomes.computeIfAbsent(flowTag(flow) + "/" + stateTag, k -> Counter.builder("tonegate.caller.outcomes")
         .description("Calls whose caller authentication was decided, by flow and final state")
-        .tags("flow", flowTag(flow), "state", state.name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry);
+        .tags("flow", flowTag(flow), "state", stateTag)
+        .register(registry));
   }
 
   private Timer decisionLatency(CallerFlow flow) {
-    return Metrics.histogramTimer("tonegate.caller.decision.latency",
+    return latency.computeIfAbsent(flowTag(flow), tag -> Metrics.histogramTimer("tonegate.caller.decision.latency",
             "Time from the end of the caller's last digit (or #) to the authentication decision",
             Metrics.DECISION_BUCKETS)
-        .tags("flow", flowTag(flow))
-        .register(registry);
+        .tags("flow", tag)
+        .register(registry));
   }
 
   private static String flowTag(CallerFlow flow) {

@@ -41,6 +41,8 @@ public final class SessionStore {
   private final SessionConfig config;
   private final Clock clock;
   private final MeterRegistry registry;
+  /** Timers by operation and result, built once (bounded: 5 operations x 5 results). */
+  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SessionStore(Redis redis, String keyPrefix, SessionConfig config, MeterRegistry registry, Clock clock) {
     this.redis = redis;
@@ -179,16 +181,16 @@ public final class SessionStore {
       } else {
         outcome = "ok";
       }
-operationTimer(op, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      operationTimer(op, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     });
   }
 
   private Timer operationTimer(String op, String result) {
-    return Timer.builder("tonegate.session.operations")
+    return timers.computeIfAbsent(op + "/" + result, k -> Timer.builder("tonegate.session.operations")
         .description("Session-store operations on Redis, by operation and result (hit, miss, ok, conflict, error)")
         .tags("op", op, "result", result)
         .serviceLevelObjectives(Metrics.DECISION_BUCKETS)
-        .register(registry);
+        .register(registry));
   }
 
   /** Registers the common series at zero so dashboards and rate() work before the first operation. */
