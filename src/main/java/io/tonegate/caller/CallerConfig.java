@@ -10,12 +10,13 @@ import java.time.Duration;
  * The {@code caller} section: how codes are collected, retries, the Redis deadline, and what happens after a
  * decision. Code lengths come from {@code session} (keys and collection must agree).
  *
+ * @param enabled       whether media sessions are authenticated at all (false: no session is ever authorized by it)
  * @param rules         collection and retry rules
  * @param redisDeadline longest a validation may take; later is {@link AttemptOutcome#UNAVAILABLE} (fail closed)
  * @param hangUp        hang up REJECTED and LOCKED_OUT calls after their tone (through Call Automation)
  * @param eventsChannel Redis pub/sub channel (under {@code redis.keyPrefix}) that outcome events are published on
  */
-public record CallerConfig(CollectionRules rules, Duration redisDeadline, boolean hangUp, String eventsChannel) {
+public record CallerConfig(boolean enabled, CollectionRules rules, Duration redisDeadline, boolean hangUp, String eventsChannel) {
 
   public static CallerConfig from(ConfigTree caller, SessionConfig session) {
     String terminator = caller.string("terminator").trim();
@@ -41,7 +42,7 @@ public record CallerConfig(CollectionRules rules, Duration redisDeadline, boolea
         caller.intValue("maxAttempts", 1, 20),
         caller.intValue("maxUnavailable", 1, 20),
         caller.duration("automaticRetryDelay", Duration.ofMillis(100), Duration.ofMinutes(1)));
-    return new CallerConfig(rules,
+    return new CallerConfig(caller.bool("enabled"), rules,
         caller.duration("redisDeadline", Duration.ofMillis(10), Duration.ofSeconds(30)),
         caller.bool("hangUp"),
         channel);

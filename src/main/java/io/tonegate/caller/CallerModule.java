@@ -71,6 +71,14 @@ public final class CallerModule implements GatewayModule {
     return engine;
   }
 
+  /**
+   * The observer factory to register on the media module: a caller session per media stream, or none when
+   * {@code caller.enabled} is false.
+   */
+  public io.tonegate.media.MediaSessionObserverFactory mediaObserverFactory() {
+    return engine.config().enabled() ? CallerMediaObserver.factory(engine) : session -> null;
+  }
+
   /** Caller outcomes, in-process and on the Redis call-events channel. */
   public CallerEvents events() {
     return engine.events();

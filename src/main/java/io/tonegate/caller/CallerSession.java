@@ -244,10 +244,10 @@ public final class CallerSession {
       engine.countAttempt(null, outcome);
     }
     engine.countOutcome(flow, state);
-    play(OutcomeTone.forFinalState(state));
     if (state == CallerAuthState.AUTHENTICATED) {
       media.authorize();
     }
+    play(OutcomeTone.forFinalState(state)); // first among the effects: the caller is waiting for it
     String ccid = media.callConnectionId();
     LOG.info("call {} ({}): caller {} ({}{}, flow {}, {} attempts)", ccid, media.correlationId(), state,
         outcome.tag(), detail.isEmpty() ? "" : " " + detail, flow == null ? "unknown" : flow.tag(), attempts);

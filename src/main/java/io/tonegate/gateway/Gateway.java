@@ -5,7 +5,6 @@ import io.tonegate.apptoken.AppTokenModule;
 import io.tonegate.calls.CallsModule;
 import io.tonegate.config.ServerConfig;
 import io.tonegate.config.TonegateConfig;
-import io.tonegate.caller.CallerMediaObserver;
 import io.tonegate.caller.CallerModule;
 import io.tonegate.identity.IdentityModule;
 import io.tonegate.media.IdentityMediaTokenVerifier;
@@ -79,7 +78,7 @@ public final class Gateway implements AutoCloseable {
     MediaModule media = new MediaModule(ctx);              // its observers/findSession() serve caller and calls
     media.setTonegateTokenVerifier(IdentityMediaTokenVerifier.using(identity.tokenAuthenticator()));
     calls.control().addListener(media.callEventListener()); // tone callbacks join the call's digit stream
-    media.addObserverFactory(CallerMediaObserver.factory(caller.engine())); // each call's digits authenticate it
+    media.addObserverFactory(caller.mediaObserverFactory()); // each call's digits authenticate it
     PresenceModule presence = new PresenceModule(ctx,
         new TokenPresenceAccess(identity.tokenAuthenticator()::authenticate, identity.hmacAuth()));
     CallPresenceBridge.connect(presence, caller.events(), calls.control(), ctx.redis(), ctx.config().redis().keyPrefix());

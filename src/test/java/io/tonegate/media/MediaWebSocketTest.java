@@ -42,7 +42,8 @@ class MediaWebSocketTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     jwks = TestJwks.start(vertx).publish(ACS_KEY);
-    gateway = TestGateway.start(new JsonObject().put("media", new JsonObject()
+    gateway = TestGateway.start(new JsonObject().put("caller", new JsonObject().put("enabled", false)) // media alone
+        .put("media", new JsonObject()
         .put("acs", new JsonObject().put("jwksUrl", jwks.url()).put("audiences", new JsonArray().add(AUD)))
         .put("limits", new JsonObject().put("idleTimeout", "1s"))));
     MediaTestSupport.media(gateway).addObserverFactory(RECORDER);
