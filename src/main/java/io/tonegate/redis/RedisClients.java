@@ -3,6 +3,7 @@ package io.tonegate.redis;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -20,7 +21,9 @@ public final class RedisClients {
 
   /**
    * A pooled client for the configured topology. Pooled connections are re-established on demand, so after a
-   * Redis outage the next command reconnects: no gateway restart is needed.
+   * Redis outage the next command reconnects: no gateway restart is needed. Every command has a deadline
+   * ({@code redis.commandTimeout}) and every TCP connect one ({@code redis.connectTimeout}), so a Redis that hangs
+   * or a host that drops packets fails requests fast instead of holding them.
    */
   public static Redis create(Vertx vertx, RedisConfig config, MeterRegistry registry) {
     return new InstrumentedRedis(create(vertx, config), registry);
@@ -37,12 +40,16 @@ public final class RedisClients {
         .setMaxPoolSize(config.maxPoolSize())
         .setMaxPoolWaiting(config.maxPoolWaiting())
         .setMaxWaitingHandlers(config.maxWaitingHandlers())
-        .setPoolName("tonegate-redis");
+        .setPoolName("tonegate-redis")
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout((int) config.connectTimeout().toMillis())
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true));
     config.addresses().forEach(options::addConnectionString);
     if (config.mode() == RedisConfig.Mode.SENTINEL) {
       options.setMasterName(config.masterName()).setRole(RedisRole.MASTER);
     }
-    return Redis.createClient(vertx, options);
+    return new DeadlineRedis(Redis.createClient(vertx, options), config.commandTimeout().toMillis());
   }
 
   /** PING within {@code timeoutMs}; fails with the reason when Redis is unreachable or slower than that. */

@@ -25,6 +25,8 @@ public record RedisConfig(
     int maxPoolWaiting,
     int maxWaitingHandlers,
     Duration readyTimeout,
+    Duration commandTimeout,
+    Duration connectTimeout,
     int embeddedPort,
     String appendfsync) {
 
@@ -50,10 +52,18 @@ public record RedisConfig(
     if (!keyPrefix.matches("[A-Za-z0-9:_.-]{0,32}")) {
       throw new ConfigException(redis.path("keyPrefix"), "must be at most 32 of A-Z a-z 0-9 : _ . -, got '" + keyPrefix + "'");
     }
+    int maxPoolSize = redis.intValue("maxPoolSize", 1, 1024);
+    int maxPoolWaiting = redis.intValue("maxPoolWaiting", 0, 1_000_000);
+    if (mode != Mode.STANDALONE && maxPoolWaiting < maxPoolSize) {
+      // the Vert.x Sentinel and Cluster clients refuse this combination at start-up with a less helpful message
+      throw new ConfigException(redis.path("maxPoolWaiting"), "must be at least redis.maxPoolSize (" + maxPoolSize
+          + ") when redis.mode is " + mode.name().toLowerCase() + ", got " + maxPoolWaiting);
+    }
     return new RedisConfig(url, mode, endpoints, keyPrefix, redis.nonEmptyString("masterName"),
-        redis.intValue("maxPoolSize", 1, 1024), redis.intValue("maxPoolWaiting", 0, 1_000_000),
-        redis.intValue("maxWaitingHandlers", 1, 1_000_000),
+        maxPoolSize, maxPoolWaiting, redis.intValue("maxWaitingHandlers", 1, 1_000_000),
         redis.duration("readyTimeout", Duration.ofMillis(10), Duration.ofMinutes(1)),
+        redis.duration("commandTimeout", Duration.ofMillis(10), Duration.ofMinutes(1)),
+        redis.duration("connectTimeout", Duration.ofMillis(10), Duration.ofMinutes(1)),
         embedded.intValue("port", 0, 65_535), fsync);
   }
 
@@ -72,7 +82,7 @@ public record RedisConfig(
   /** This config pointed at {@code url} in standalone mode (used once the embedded server is up). */
   public RedisConfig withUrl(String newUrl) {
     return new RedisConfig(Optional.of(newUrl), mode, endpoints, keyPrefix, masterName, maxPoolSize, maxPoolWaiting,
-        maxWaitingHandlers, readyTimeout, embeddedPort, appendfsync);
+        maxWaitingHandlers, readyTimeout, commandTimeout, connectTimeout, embeddedPort, appendfsync);
   }
 
   private static void requireRedisUrl(String key, String value) {
