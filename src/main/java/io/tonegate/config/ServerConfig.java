@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Where and how the gateway serves: address, port, TLS, instances, shutdown and request limits.
  *
- * @param publicUrl base URL others use to reach the gateway, without a trailing slash
+ * @param publicUrl   base URL others use to reach the gateway, without a trailing slash
+ * @param idleTimeout a connection that receives nothing for this long is closed; zero disables
  */
 public record ServerConfig(
     String host,
@@ -21,7 +22,8 @@ public record ServerConfig(
     Optional<Path> keyPath,
     Duration drainTimeout,
     int maxBodySize,
-    boolean publicUrlDefaulted) {
+    boolean publicUrlDefaulted,
+    Duration idleTimeout) {
 
   public static ServerConfig from(ConfigTree root) {
     String host = root.nonEmptyString("host");
@@ -47,15 +49,20 @@ public record ServerConfig(
     }
     Duration drain = root.section("shutdown").duration("drainTimeout", Duration.ZERO, Duration.ofMinutes(5));
     int maxBody = root.section("http").intValue("maxBodySize", 1024, 16 * 1024 * 1024);
+    Duration idle = root.section("http").duration("idleTimeout", Duration.ZERO, Duration.ofHours(1));
+    if (!idle.isZero() && idle.toMillis() < 1_000) {
+      throw new ConfigException(root.path("http.idleTimeout"), "must be 0 (off) or at least 1s, got " + idle);
+    }
     return new ServerConfig(host, port, publicUrl, instances, Path.of(root.nonEmptyString("dataDir")),
-        root.bool("devMode"), tlsEnabled, cert, key, drain, maxBody, root.optionalString("publicUrl").isEmpty());
+        root.bool("devMode"), tlsEnabled, cert, key, drain, maxBody, root.optionalString("publicUrl").isEmpty(),
+        idle);
   }
 
   /** This config bound to {@code boundPort} (when 0 was configured); a defaulted public URL follows the port. */
   public ServerConfig withPort(int boundPort) {
     String url = publicUrlDefaulted ? (tlsEnabled ? "https" : "http") + "://localhost:" + boundPort : publicUrl;
     return new ServerConfig(host, boundPort, url, instances, dataDir, devMode, tlsEnabled, certPath, keyPath,
-        drainTimeout, maxBodySize, publicUrlDefaulted);
+        drainTimeout, maxBodySize, publicUrlDefaulted, idleTimeout);
   }
 
   /** The public URL with the scheme swapped for WebSockets ({@code wss://} or {@code ws://}). */

@@ -37,6 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final WebSocketTracker webSockets = new WebSocketTracker();
   private final Map<String, WebSocketEndpoint> endpoints = new HashMap<>();
   private HttpServer httpServer;
+  private long pingTimer = -1;
 
   GatewayVerticle(ServerConfig server, int port, Path certPath, Path keyPath, List<GatewayModule> modules,
                   HttpServerOptions baseOptions) {
@@ -62,12 +63,26 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().failureHandler(HttpErrors::handleFailure);
 
     HttpServerOptions options = new HttpServerOptions(baseOptions).setHost(server.host()).setPort(port);
+    long idleMs = server.idleTimeout().toMillis();
+    if (idleMs > 0) {
+      // Closes connections that send nothing: idle keep-alives, half-sent requests, WebSocket peers that stopped
+      // answering. Live WebSocket peers answer the pings below, which counts as receiving.
+      options.setReadIdleTimeout((int) idleMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      pingTimer = vertx.setPeriodic(Math.max(300, idleMs / 3), id -> webSockets.pingAll());
+    }
     if (server.tlsEnabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(certPath.toString()).setKeyPath(keyPath.toString()));
     }
     httpServer = vertx.createHttpServer(options)
-        .requestHandler(router)
+        .requestHandler(request -> {
+          if (!HttpErrors.hasValidEscapes(request.path())) {
+            HttpErrors.send(request.response(), 400, "BadRequest", "the request path has an invalid % escape");
+            return;
+          }
+          router.handle(request);
+        })
+        .invalidRequestHandler(HttpErrors::invalidRequest)
         .webSocketHandshakeHandler(this::admitWebSocket)
         .webSocketHandler(socket -> { }); // accepted sockets are handed over in admitWebSocket
     return httpServer.listen();
@@ -81,6 +96,9 @@ public final class GatewayVerticle extends VerticleBase {
   /** Graceful stop: close WebSockets with 1001, then let in-flight requests finish within the drain timeout. */
   @Override
   public Future<?> stop() {
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+    }
     if (httpServer == null) {
       return Future.succeededFuture();
     }

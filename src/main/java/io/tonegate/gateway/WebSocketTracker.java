@@ -1,6 +1,7 @@
 package io.tonegate.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.util.ArrayList;
@@ -27,6 +28,18 @@ final class WebSocketTracker {
     if (open.size() >= pruneAt) {
       open.removeIf(ServerWebSocket::isClosed);
       pruneAt = Math.max(MIN_PRUNE_SIZE, open.size() * 2);
+    }
+  }
+
+  /**
+   * Sends a ping (RFC 6455 §5.5.2) to every open socket. A live peer answers with a pong, which keeps its connection
+   * under the read idle timeout; a peer that stopped reading does not, and is closed by it.
+   */
+  void pingAll() {
+    for (ServerWebSocket socket : open) {
+      if (!socket.isClosed()) {
+        socket.writePing(Buffer.buffer()).onFailure(e -> { }); // a socket closing meanwhile: nothing to do
+      }
     }
   }
 

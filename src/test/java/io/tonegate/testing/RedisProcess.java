@@ -63,6 +63,8 @@ public final class RedisProcess implements AutoCloseable {
         "appendonly yes",
         "appendfsync everysec",
         "save \"\"",
+        // a replica (re)joining is synced at once, not after the default 5 s wait for more replicas
+        "repl-diskless-sync-delay 0",
         "logfile " + dataDir.resolve("redis.log").toAbsolutePath()));
     lines.addAll(extraConfig);
     return start(name, dataDir, port, lines, false);

@@ -36,22 +36,58 @@ public final class RedisSentinelHarness implements AutoCloseable {
       servers.add(master);
       servers.add(startWithRetry(port -> RedisProcess.startServer("sentinel-replica", dataDir.resolve("server-1"),
           port, List.of("replicaof 127.0.0.1 " + master.port()))));
-      for (int i = 0; i < 3; i++) {
-        Path dir = dataDir.resolve("sentinel-" + i);
-        sentinels.add(startWithRetry(port -> RedisProcess.startSentinel("sentinel-" + sentinels.size(), dir, port,
-            List.of(
-                "sentinel resolve-hostnames no",
-                "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " " + QUORUM,
-                "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
-                "sentinel failover-timeout " + MASTER_NAME + " 10000",
-                "sentinel parallel-syncs " + MASTER_NAME + " 1"))));
-      }
+      sentinels.addAll(startSentinels(dataDir, master.port(), servers.get(1).port()));
       group.awaitStable(master.port());
       return group;
     } catch (RuntimeException e) {
       group.close();
       throw e;
     }
+  }
+
+  /**
+   * Three sentinels that know each other and the replica from their config files ({@code sentinel myid},
+   * {@code known-sentinel}, {@code known-replica}), so they can agree on a failover at once instead of after the
+   * seconds of hello-message discovery.
+   */
+  private static List<RedisProcess> startSentinels(Path dataDir, int masterPort, int replicaPort) {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      List<Integer> ports = List.of(RedisProcess.freePort(), RedisProcess.freePort(), RedisProcess.freePort());
+      List<String> ids = List.of(myId(), myId(), myId());
+      List<RedisProcess> started = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          List<String> config = new ArrayList<>(List.of(
+              "sentinel myid " + ids.get(i),
+              "sentinel resolve-hostnames no",
+              "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " " + QUORUM,
+              "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
+              "sentinel failover-timeout " + MASTER_NAME + " 10000",
+              "sentinel parallel-syncs " + MASTER_NAME + " 1",
+              "sentinel known-replica " + MASTER_NAME + " 127.0.0.1 " + replicaPort));
+          for (int j = 0; j < 3; j++) {
+            if (j != i) {
+              config.add("sentinel known-sentinel " + MASTER_NAME + " 127.0.0.1 " + ports.get(j) + " " + ids.get(j));
+            }
+          }
+          started.add(RedisProcess.startSentinel("sentinel-" + i, dataDir.resolve("sentinel-" + i), ports.get(i),
+              config));
+        }
+        return started;
+      } catch (IllegalStateException e) {
+        started.forEach(RedisProcess::kill);
+        last = e; // a port was taken between freePort() and bind
+      }
+    }
+    throw last;
+  }
+
+  private static String myId() {
+    return java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(20)
+        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+        .putInt(java.util.concurrent.ThreadLocalRandom.current().nextInt()).array());
   }
 
   private static RedisProcess startWithRetry(java.util.function.IntFunction<RedisProcess> starter) {
