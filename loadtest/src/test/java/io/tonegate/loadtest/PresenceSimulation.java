@@ -106,8 +106,10 @@ public class PresenceSimulation extends Simulation {
       .exec(Identities.createWithToken(signing, "presence.read"))
       .exitHereIfFailed()
       .exec(ws("presence connect").connect("/ws/presence").header("Authorization", "Bearer #{token}"))
+      .exitHereIfFailed()
       .exec(ws("presence subscribe").sendText(subscribeMessage())
           .await(10).on(ws.checkTextMessage("presence subscribed").check(jsonPath("$.type").is("subscribed"))))
+      .exitHereIfFailed()
       .exec(session -> session.set("versions", new HashMap<String, Long>()))
       .asLongAs(session -> !finished()).on(
           pause(POLL)
@@ -156,7 +158,8 @@ public class PresenceSimulation extends Simulation {
         + " against %s%n", profile, rate, watched, rate * profile.users(), Target.baseUrl());
     setUp(
         subscribers.injectOpen(rampUsers(profile.users()).during(profile.ramp())),
-        publisher.injectOpen(nothingFor(profile.ramp().plus(SETTLE)), atOnceUsers(1)))
+        publisher.injectOpen(nothingFor(profile.ramp().plus(SETTLE)), atOnceUsers(1)),
+        new ServerSnapshots().population(profile.ramp().plus(SETTLE).plus(profile.warmup()), profile.duration()))
         .protocols(protocol)
         .assertions(
             details(DELIVERY).responseTime().percentile(99.0).lte(Budget.p99Millis(DELIVERY)),

@@ -154,7 +154,7 @@ public final class SimulatedCall {
       if (nowMs - hashLastSentMs > DECISION_TIMEOUT_MS) {
         record(false, "no outcome tone within " + DECISION_TIMEOUT_MS + " ms of #", nowMs);
         listening = false;
-        phase = Phase.DONE;
+        phase = Phase.TALKING; // ACS keeps streaming whatever the gateway does: the load stays what it was
       }
       return;
     }

@@ -72,7 +72,8 @@ public class TokensSimulation extends Simulation {
 
   {
     System.out.printf("TokensSimulation: %s rate=%.0f tokens/s against %s%n", profile, rate, Target.baseUrl());
-    setUp(backends.injectOpen(rampUsers(profile.users()).during(profile.ramp())))
+    setUp(backends.injectOpen(rampUsers(profile.users()).during(profile.ramp())),
+        new ServerSnapshots().population(profile.ramp().plus(profile.warmup()), profile.duration()))
         .protocols(protocol)
         .assertions(
             details(ISSUE_TOKEN).responseTime().percentile(99.0).lte(Budget.p99Millis(ISSUE_TOKEN)),
