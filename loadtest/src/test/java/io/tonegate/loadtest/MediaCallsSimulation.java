@@ -3,6 +3,7 @@ package io.tonegate.loadtest;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
@@ -64,6 +65,8 @@ public class MediaCallsSimulation extends Simulation {
   final Duration callDuration = LoadProfile.durationProperty("callDuration", Duration.ofSeconds(20));
   final double wrongShare = LoadProfile.doubleProperty("wrongShare", 0.05);
   final double lockoutShare = LoadProfile.doubleProperty("lockoutShare", 0.02);
+  /** Digits per code (the gateway accepts 3..12 by default); shorter codes make shorter calls (the CI smoke). */
+  final int codeLength = LoadProfile.intProperty("codeLength", 6);
 
   final SignedRequests signing = new SignedRequests();
   final DevAcsToken devToken = DevAcsToken.fromDataDir();
@@ -98,8 +101,12 @@ public class MediaCallsSimulation extends Simulation {
               .exec(call()));
 
   {
-    System.out.printf("MediaCallsSimulation: %s callDuration=%ds wrongShare=%.2f lockoutShare=%.2f against %s%n",
-        profile, callDuration.toSeconds(), wrongShare, lockoutShare, Target.baseUrl());
+    if (codeLength < 1 || wrongShare < 0 || lockoutShare < 0 || wrongShare + lockoutShare > 1) {
+      throw new IllegalArgumentException("codeLength must be positive; wrongShare and lockoutShare at least 0, "
+          + "together at most 1");
+    }
+    System.out.printf("MediaCallsSimulation: %s callDuration=%ds wrongShare=%.2f lockoutShare=%.2f codeLength=%d "
+        + "against %s%n", profile, callDuration.toSeconds(), wrongShare, lockoutShare, codeLength, Target.baseUrl());
     setUp(
         calls.injectClosed(
             rampConcurrentUsers(0).to(profile.users()).during(profile.ramp()),
@@ -112,6 +119,10 @@ public class MediaCallsSimulation extends Simulation {
             details(SimulatedCall.DECISION).responseTime().percentile(99.0)
                 .lte(Budget.p99Millis(SimulatedCall.DECISION)),
             details(SimulatedCall.DECISION).allRequests().count().gt(0L),
+            // per step as well: a frame is a request too, and 50 of them a second would hide a wrong outcome
+            details(STORE_KEY).failedRequests().percent().lt(Budget.MAX_FAILED_PERCENT),
+            details(UPGRADE).failedRequests().percent().lt(Budget.MAX_FAILED_PERCENT),
+            details(SimulatedCall.DECISION).failedRequests().percent().lt(Budget.MAX_FAILED_PERCENT),
             global().failedRequests().percent().lt(Budget.MAX_FAILED_PERCENT));
   }
 
@@ -123,8 +134,13 @@ public class MediaCallsSimulation extends Simulation {
         : position < lockoutShare + wrongShare ? Caller.WRONG_CODE : Caller.GOOD;
     String ani = "+1555" + numbers.getAndIncrement() % 10_000_000;
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    String code = String.format("%06d", random.nextInt(1_000_000));
-    String wrongCode = code.substring(0, 5) + (char) ('0' + (code.charAt(5) - '0' + 1) % 10);
+    StringBuilder digits = new StringBuilder(codeLength);
+    for (int i = 0; i < codeLength; i++) {
+      digits.append((char) ('0' + random.nextInt(10)));
+    }
+    String code = digits.toString();
+    // the same code with its last digit changed: wrong, and never another caller's (the number differs)
+    String wrongCode = code.substring(0, codeLength - 1) + (char) ('0' + (code.charAt(codeLength - 1) - '0' + 1) % 10);
     List<SimulatedCall.Attempt> attempts = new ArrayList<>();
     if (caller == Caller.GOOD) {
       attempts.add(new SimulatedCall.Attempt(code, OutcomeTone.ACCEPTED));
@@ -171,15 +187,26 @@ public class MediaCallsSimulation extends Simulation {
         })
         .asLongAs(session -> !session.<SimulatedCall>get("call").finished()).on(
             pace(Duration.ofMillis(CallAudio.FRAME_MS))
+                // Inbound first, then the frame: Gatling 3.15 empties the unmatched-message buffer on every send
+                // (WsFsm.onSendTextFrame), so what arrived since the last frame must be taken before this one.
+                // The virtual user and its socket share one event loop, so nothing arrives in between.
+                .exec(takeInbound())
                 .exec(ws("audio").sendText(session -> session.<SimulatedCall>get("call")
-                    .nextFrame(System.currentTimeMillis())))
-                // one test per frame while the caller just talks: the load client shares the machine
-                .doIf(session -> session.<SimulatedCall>get("call").listening()
-                    || session.<SimulatedCall>get("call").hasTimings()).then(
-                    exec(ws.processUnmatchedMessages(MediaCallsSimulation::inbound))
-                        .exec(session -> session.set("timings", session.<SimulatedCall>get("call").takeTimings()))
-                        .exec(RecordTimings.from("timings"))))
+                    .nextFrame(System.currentTimeMillis()))))
+        .exec(takeInbound())
         .exec(ws("media close").close());
+  }
+
+  /**
+   * While the caller waits for an outcome: hands what the gateway sent to the call and records the decisions it
+   * measured. One cheap test per frame otherwise (the load client shares the machine).
+   */
+  static ChainBuilder takeInbound() {
+    return doIf(session -> session.<SimulatedCall>get("call").listening()
+        || session.<SimulatedCall>get("call").hasTimings()).then(
+        exec(ws.processUnmatchedMessages(MediaCallsSimulation::inbound))
+            .exec(session -> session.set("timings", session.<SimulatedCall>get("call").takeTimings()))
+            .exec(RecordTimings.from("timings")));
   }
 
   static ChainBuilder mediaUpgrade(String name) {

@@ -67,6 +67,7 @@ public final class SimulatedCall {
   private OutcomeTone heard;
   private OutcomeToneDetector detector;
   private OutcomeTone finalOutcome;
+  private int audioSinceHash;
 
   /**
    * @param attempts the codes the caller keys in, in order, with the tone each must produce
@@ -115,6 +116,7 @@ public final class SimulatedCall {
       hashFirstSentMs = nowMs;
       decisionAtMs = 0;
       heard = null;
+      audioSinceHash = 0;
       detector = new OutcomeToneDetector(CallAudio.FORMAT.sampleRate(), (tone, edge) -> {
         if (edge == OutcomeToneDetector.Edge.START && heard == null) {
           heard = tone;
@@ -152,7 +154,8 @@ public final class SimulatedCall {
     Attempt current = attempts.get(attempt);
     if (heard == null) {
       if (nowMs - hashLastSentMs > DECISION_TIMEOUT_MS) {
-        record(false, "no outcome tone within " + DECISION_TIMEOUT_MS + " ms of #", nowMs);
+        record(false, "no outcome tone within " + DECISION_TIMEOUT_MS + " ms of #"
+            + (audioSinceHash > 0 ? " (audio came back, not recognised)" : ""), nowMs);
         listening = false;
         phase = Phase.TALKING; // ACS keeps streaming whatever the gateway does: the load stays what it was
       }
@@ -215,6 +218,7 @@ public final class SimulatedCall {
     if (decisionAtMs == 0) {
       decisionAtMs = timestampMs;
     }
+    audioSinceHash++;
     detector.feed(Base64.getDecoder().decode(text.substring(start, end)));
   }
 
