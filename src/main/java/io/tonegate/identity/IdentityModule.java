@@ -260,19 +260,13 @@ public final class IdentityModule implements GatewayModule {
     if (!hasApiVersion(rc)) {
       return;
     }
-    JsonObject body = jsonBody(rc);
-    if (body == null) {
+    TokenRequest request = tokenRequest(rc, "createTokenWithScopes", false);
+    if (request == null) {
       return;
     }
-    Set<TokenScope> scopes;
-    Duration validity;
-    try {
-      scopes = scopes(body, "createTokenWithScopes", false);
-      validity = AccessTokenIssuer.validityFromMinutes(expiresInMinutes(body));
-    } catch (IllegalArgumentException e) {
-      HttpErrors.send(rc, 400, "BadRequest", e.getMessage());
-      return;
-    }
+    JsonObject body = request.body();
+    Set<TokenScope> scopes = request.scopes();
+    Duration validity = request.validity();
     if (!scopes.isEmpty() && !keysReady(rc)) {
       return;
     }
@@ -337,20 +331,8 @@ public final class IdentityModule implements GatewayModule {
     if (id.isEmpty() || !hasApiVersion(rc)) {
       return;
     }
-    JsonObject body = jsonBody(rc);
-    if (body == null) {
-      return;
-    }
-    Set<TokenScope> scopes;
-    Duration validity;
-    try {
-      scopes = scopes(body, "scopes", true);
-      validity = AccessTokenIssuer.validityFromMinutes(expiresInMinutes(body));
-    } catch (IllegalArgumentException e) {
-      HttpErrors.send(rc, 400, "BadRequest", e.getMessage());
-      return;
-    }
-    if (!keysReady(rc)) {
+    TokenRequest request = tokenRequest(rc, "scopes", true);
+    if (request == null || !keysReady(rc)) {
       return;
     }
     store.reserveIssue(id.get(), clock.instant()).onComplete(result -> {
@@ -359,7 +341,7 @@ public final class IdentityModule implements GatewayModule {
       } else if (result.result().isEmpty()) {
         identityNotFound(rc, id.get());
       } else {
-        IssuedToken token = issuer.issueAt(id.get(), scopes, validity, result.result().get());
+        IssuedToken token = issuer.issueAt(id.get(), request.scopes(), request.validity(), result.result().get());
         metrics.tokenIssued();
         rc.response().putHeader("content-type", "application/json").end(tokenJson(token).encode());
       }
@@ -453,6 +435,25 @@ public final class IdentityModule implements GatewayModule {
       return body == null ? new JsonObject() : body;
     } catch (RuntimeException e) {
       HttpErrors.send(rc, 400, "BadRequest", "The request body is not a JSON object.");
+      return null;
+    }
+  }
+
+  /** The JSON body of a create or issue request, with the scopes and token validity it asks for. */
+  private record TokenRequest(JsonObject body, Set<TokenScope> scopes, Duration validity) {
+  }
+
+  /** Reads the body's scopes (from {@code scopesField}) and validity; answers 400 and returns null when bad. */
+  private TokenRequest tokenRequest(RoutingContext rc, String scopesField, boolean scopesRequired) {
+    JsonObject body = jsonBody(rc);
+    if (body == null) {
+      return null;
+    }
+    try {
+      return new TokenRequest(body, scopes(body, scopesField, scopesRequired),
+          AccessTokenIssuer.validityFromMinutes(expiresInMinutes(body)));
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(rc, 400, "BadRequest", e.getMessage());
       return null;
     }
   }

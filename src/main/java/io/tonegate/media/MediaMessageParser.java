@@ -68,19 +68,12 @@ public final class MediaMessageParser {
     int kindEnd = -1;
 
     skipWhitespace();
-    expect('{');
-    skipWhitespace();
-    if (peek() == '}') {
-      pos++;
-    } else {
-      while (true) {
-        readString();
+    if (openObject()) {
+      do {
+        readKey();
         int keyStart = strStart;
         int keyEnd = strEnd;
         boolean keyEscaped = strEscaped;
-        skipWhitespace();
-        expect(':');
-        skipWhitespace();
         if (!keyEscaped && equalsIgnoreCase(keyStart, keyEnd, KIND) && peek() == '"') {
           readString();
           kindStart = strEnd == strStart || strEscaped ? -2 : strStart; // escaped kinds match nothing
@@ -97,16 +90,7 @@ public final class MediaMessageParser {
         } else {
           skipValue(1);
         }
-        skipWhitespace();
-        byte b = next();
-        if (b == '}') {
-          break;
-        }
-        if (b != ',') {
-          throw malformed("expected , or }");
-        }
-        skipWhitespace();
-      }
+      } while (nextMember('}'));
     }
     skipWhitespace();
     if (pos != end) {
@@ -132,20 +116,14 @@ public final class MediaMessageParser {
   private static final int PAYLOAD_DTMF = 2;
 
   private void parsePayload(int payload) {
-    expect('{');
-    skipWhitespace();
-    if (peek() == '}') {
-      pos++;
+    if (!openObject()) {
       return;
     }
-    while (true) {
-      readString();
+    do {
+      readKey();
       int keyStart = strStart;
       int keyEnd = strEnd;
       boolean plain = !strEscaped;
-      skipWhitespace();
-      expect(':');
-      skipWhitespace();
       byte first = peek();
       if (plain && first == '"' && (payload == PAYLOAD_AUDIO || payload == PAYLOAD_DTMF)
           && equalsIgnoreCase(keyStart, keyEnd, DATA)) {
@@ -177,16 +155,7 @@ public final class MediaMessageParser {
       } else {
         skipValue(2);
       }
-      skipWhitespace();
-      byte b = next();
-      if (b == '}') {
-        return;
-      }
-      if (b != ',') {
-        throw malformed("expected , or }");
-      }
-      skipWhitespace();
-    }
+    } while (nextMember('}'));
   }
 
   /** The PCM decoded from the last AudioData message ({@link MediaMessage#pcmLength()} bytes); reused. */
@@ -251,27 +220,11 @@ public final class MediaMessageParser {
     switch (b) {
       case '"' -> readString();
       case '{' -> {
-        pos++;
-        skipWhitespace();
-        if (peek() == '}') {
-          pos++;
-          return;
-        }
-        while (true) {
-          readString();
-          skipWhitespace();
-          expect(':');
-          skipWhitespace();
-          skipValue(depth + 1);
-          skipWhitespace();
-          byte c = next();
-          if (c == '}') {
-            return;
-          }
-          if (c != ',') {
-            throw malformed("expected , or }");
-          }
-          skipWhitespace();
+        if (openObject()) {
+          do {
+            readKey();
+            skipValue(depth + 1);
+          } while (nextMember('}'));
         }
       }
       case '[' -> {
@@ -281,18 +234,9 @@ public final class MediaMessageParser {
           pos++;
           return;
         }
-        while (true) {
+        do {
           skipValue(depth + 1);
-          skipWhitespace();
-          byte c = next();
-          if (c == ']') {
-            return;
-          }
-          if (c != ',') {
-            throw malformed("expected , or ]");
-          }
-          skipWhitespace();
-        }
+        } while (nextMember(']'));
       }
       case 't' -> literal("true");
       case 'f' -> literal("false");
@@ -305,6 +249,39 @@ public final class MediaMessageParser {
         }
       }
     }
+  }
+
+  /** Consumes the '{' at pos and the whitespace after it; false when the object is empty (its '}' consumed too). */
+  private boolean openObject() {
+    expect('{');
+    skipWhitespace();
+    if (peek() == '}') {
+      pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Reads a member's key and the ':' after it; the key is left in strStart/strEnd/strEscaped. */
+  private void readKey() {
+    readString();
+    skipWhitespace();
+    expect(':');
+    skipWhitespace();
+  }
+
+  /** After a member's value: false at the closing {@code close}, true after a ',' (and the whitespace after it). */
+  private boolean nextMember(char close) {
+    skipWhitespace();
+    byte b = next();
+    if (b == close) {
+      return false;
+    }
+    if (b != ',') {
+      throw malformed(close == '}' ? "expected , or }" : "expected , or ]");
+    }
+    skipWhitespace();
+    return true;
   }
 
   /** Reads a string at pos; leaves its content range in strStart/strEnd. Validates escapes and control chars. */

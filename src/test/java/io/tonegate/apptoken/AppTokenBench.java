@@ -1,9 +1,9 @@
 package io.tonegate.apptoken;
 
+import io.tonegate.testing.ClosedLoopLoad;
 import io.tonegate.testing.TestGateway;
 import io.tonegate.testing.TestOidcProvider;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,7 +12,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load client for docs/benchmarks.md "App tokens": {@code POST /api/token} with RS256 tokens of the test OIDC
@@ -69,8 +66,11 @@ class AppTokenBench {
       for (String token : tokens) {
         call(client, token).await(10, TimeUnit.SECONDS);   // first use: creates the identity
       }
-      run(client, tokens, WARMUP_SECONDS, "warm-up");
-      run(client, tokens, SECONDS, "measured");
+      ClosedLoopLoad load = new ClosedLoopLoad("app tokens", CONCURRENCY,
+          "concurrency " + CONCURRENCY + ", " + CONNECTIONS + " connections",
+          n -> call(client, tokens.get((int) (n % tokens.size()))));
+      load.run(WARMUP_SECONDS, "warm-up");
+      load.run(SECONDS, "measured");
       client.close().await(10, TimeUnit.SECONDS);
     } finally {
       idp.close();
@@ -86,52 +86,5 @@ class AppTokenBench {
         .compose(request -> request.send("{\"scopes\":[\"voip\",\"pstn\"]}"))
         .compose(response -> response.body().compose(b -> response.statusCode() == 200
             ? Future.succeededFuture(b) : Future.failedFuture("HTTP " + response.statusCode() + " " + b)));
-  }
-
-  static void run(HttpClient client, List<String> tokens, int seconds, String label) throws Exception {
-    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicBoolean running = new AtomicBoolean(true);
-    long start = System.nanoTime();
-    List<Future<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < CONCURRENCY; w++) {
-      Promise<Void> done = Promise.promise();
-      loop(client, tokens, w, latency, ok, failed, running, done);
-      workers.add(done.future());
-    }
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-    running.set(false);
-    Future.join(workers).await(30, TimeUnit.SECONDS);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    synchronized (latency) {
-      System.out.printf("app tokens [%s]: %d tokens in %.1f s = %.0f tokens/s, %d failed, concurrency %d, "
-              + "%d connections; latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
-          label, ok.get(), elapsed, ok.get() / elapsed, failed.get(), CONCURRENCY, CONNECTIONS,
-          latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(90) / 1000.0,
-          latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
-          latency.getMaxValue() / 1000.0);
-    }
-  }
-
-  static void loop(HttpClient client, List<String> tokens, int worker, Histogram latency, AtomicLong ok,
-                   AtomicLong failed, AtomicBoolean running, Promise<Void> done) {
-    if (!running.get()) {
-      done.complete();
-      return;
-    }
-    String token = tokens.get((int) ((ok.get() + worker) % tokens.size()));
-    long t0 = System.nanoTime();
-    call(client, token).onComplete(result -> {
-      long micros = (System.nanoTime() - t0) / 1000;
-      synchronized (latency) {
-        latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
-      }
-      if (result.failed() && failed.get() == 0) {
-        System.out.println("first failure: " + result.cause().getMessage());
-      }
-      (result.succeeded() ? ok : failed).incrementAndGet();
-      loop(client, tokens, worker, latency, ok, failed, running, done);
-    });
   }
 }

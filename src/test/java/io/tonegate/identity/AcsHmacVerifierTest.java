@@ -2,6 +2,7 @@ package io.tonegate.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tonegate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import com.azure.communication.common.CommunicationUserIdentifier;
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.models.CommunicationTokenScope;
 import io.tonegate.redis.EmbeddedRedis;
+import io.tonegate.testing.MutableClock;
 import io.tonegate.testing.TestGateway;
 import io.tonegate.testing.TestRedis;
 import io.vertx.core.Future;

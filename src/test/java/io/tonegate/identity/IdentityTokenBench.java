@@ -1,17 +1,15 @@
 package io.tonegate.identity;
 
+import io.tonegate.testing.ClosedLoopLoad;
 import io.tonegate.testing.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load client for docs/benchmarks.md "Identity tokens": HMAC-signed {@code :issueAccessToken} requests against the
@@ -63,8 +59,12 @@ class IdentityTokenBench {
               .await(10, TimeUnit.SECONDS).toString());
           ids.add(created.getJsonObject("identity").getString("id"));
         }
-        run(client, signer, ids, WARMUP_SECONDS, "warm-up");
-        run(client, signer, ids, SECONDS, "measured");
+        ClosedLoopLoad load = new ClosedLoopLoad("identity tokens", CONCURRENCY,
+            "concurrency " + CONCURRENCY + ", " + CONNECTIONS + " connections",
+            n -> call(client, signer, "/identities/" + ids.get((int) (n % ids.size()))
+                + "/:issueAccessToken?api-version=2022-10-01", "{\"scopes\":[\"voip\"],\"expiresInMinutes\":60}"));
+        load.run(WARMUP_SECONDS, "warm-up");
+        load.run(SECONDS, "measured");
       } finally {
         vertx.close().await(10, TimeUnit.SECONDS);
       }
@@ -83,52 +83,6 @@ class IdentityTokenBench {
         .compose(response -> response.body().compose(b -> response.statusCode() / 100 == 2
             ? Future.succeededFuture(b)
             : Future.failedFuture("HTTP " + response.statusCode() + " " + b)));
-  }
-
-  static void run(HttpClient client, AcsHmacSigner signer, List<String> ids, int seconds, String label)
-      throws Exception {
-    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicBoolean running = new AtomicBoolean(true);
-    long start = System.nanoTime();
-    List<Future<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < CONCURRENCY; w++) {
-      Promise<Void> done = Promise.promise();
-      loop(client, signer, ids, w, latency, ok, failed, running, done);
-      workers.add(done.future());
-    }
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-    running.set(false);
-    Future.join(workers).await(30, TimeUnit.SECONDS);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    synchronized (latency) {
-      System.out.printf("identity tokens [%s]: %d tokens in %.1f s = %.0f tokens/s, %d failed, concurrency %d, "
-              + "%d connections; latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
-          label, ok.get(), elapsed, ok.get() / elapsed, failed.get(), CONCURRENCY, CONNECTIONS,
-          latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(90) / 1000.0,
-          latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
-          latency.getMaxValue() / 1000.0);
-    }
-  }
-
-  static void loop(HttpClient client, AcsHmacSigner signer, List<String> ids, int worker, Histogram latency,
-                   AtomicLong ok, AtomicLong failed, AtomicBoolean running, Promise<Void> done) {
-    if (!running.get()) {
-      done.complete();
-      return;
-    }
-    String id = ids.get((int) ((ok.get() + worker) % ids.size()));
-    long t0 = System.nanoTime();
-    call(client, signer, "/identities/" + id + "/:issueAccessToken?api-version=2022-10-01",
-        "{\"scopes\":[\"voip\"],\"expiresInMinutes\":60}").onComplete(result -> {
-          long micros = (System.nanoTime() - t0) / 1000;
-          synchronized (latency) {
-            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
-          }
-          (result.succeeded() ? ok : failed).incrementAndGet();
-          loop(client, signer, ids, worker, latency, ok, failed, running, done);
-        });
   }
 
   /** The cost of the pure parts on one thread: ES256 minting, verification, HMAC verification. */

@@ -23,6 +23,10 @@ public final class MutableClock extends Clock {
     now = now.plus(by);
   }
 
+  public void set(Instant instant) {
+    now = instant;
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;
