@@ -107,8 +107,8 @@ class CallerValidationBench {
       for (int i = 0; i < total; i++) {
         if (i == RATE * WARMUP_SECONDS) {
           before = commandStats(redis);
-          engineCountBefore = registry.get("tonegate.caller.decision.latency").timer().count();
-          engineTotalBefore = registry.get("tonegate.caller.decision.latency").timer()
+          engineCountBefore = registry.get("tonegate.caller.decision.latency").tag("flow", "pstn").timer().count();
+          engineTotalBefore = registry.get("tonegate.caller.decision.latency").tag("flow", "pstn").timer()
               .totalTime(TimeUnit.MILLISECONDS);
         }
         long due = start + i * intervalNanos;
@@ -170,7 +170,7 @@ class CallerValidationBench {
         }
       }
       System.out.printf("  total      %.2f%n", perCallTotal / (double) validations);
-      io.micrometer.core.instrument.Timer engineTimer = registry.get("tonegate.caller.decision.latency").timer();
+      io.micrometer.core.instrument.Timer engineTimer = registry.get("tonegate.caller.decision.latency").tag("flow", "pstn").timer();
       long engineCount = engineTimer.count() - engineCountBefore;
       System.out.printf("engine meter tonegate.caller.decision.latency in the measured window: %d decisions, mean"
           + " %.2f ms%n", engineCount, (engineTimer.totalTime(TimeUnit.MILLISECONDS) - engineTotalBefore)
