@@ -303,9 +303,11 @@ final class MediaConnection implements MediaSession, DtmfListener {
       for (int off = 0; off < usable; off += chunk) {
         if (outbound.size() >= config.maxQueuedFrames()) {
           outbound.pollFirst();
+          metrics.outboundQueued.decrementAndGet();
           metrics.outboundDropped.increment();
         }
         outbound.addLast(OutboundMessages.audioData(audio, off, Math.min(chunk, usable - off)));
+        metrics.outboundQueued.incrementAndGet();
         drain(); // write through while the socket has room: only a backed-up peer makes the queue grow
       }
     });
@@ -314,7 +316,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
   @Override
   public void stopAudio() {
     onContext(() -> {
-      outbound.clear();
+      clearOutbound();
       if (!closing) {
         socket.writeTextMessage(OutboundMessages.STOP_AUDIO);
       }
@@ -340,6 +342,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
         return;
       }
       inFlight++;
+      metrics.outboundQueued.decrementAndGet();
       socket.writeTextMessage(outbound.pollFirst()).onComplete(written -> {
         inFlight--;
         if (written.succeeded()) {
@@ -348,6 +351,11 @@ final class MediaConnection implements MediaSession, DtmfListener {
         }
       });
     }
+  }
+
+  private void clearOutbound() {
+    metrics.outboundQueued.addAndGet(-outbound.size());
+    outbound.clear();
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------------------------
@@ -376,7 +384,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
       closing = true;
       ourCloseCode = code;
       ourCloseReason = reason;
-      outbound.clear();
+      clearOutbound();
       socket.close((short) code, reason).onFailure(e -> { }); // the close handler does the bookkeeping
     });
   }
@@ -392,6 +400,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
     }
     module.unregister(this);
     metrics.active.decrementAndGet();
+    clearOutbound(); // a peer that left with audio still queued for it
     int code;
     String reason;
     if (ourCloseCode != 0) {

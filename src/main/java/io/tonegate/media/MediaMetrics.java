@@ -16,6 +16,8 @@ final class MediaMetrics {
 
   private final MeterRegistry registry;
   final AtomicInteger active = new AtomicInteger();
+  /** Outbound frames queued (not yet handed to a socket) over every stream of this process. */
+  final AtomicInteger outboundQueued = new AtomicInteger();
   final Counter opened;
   final Counter framesReceived;
   final Counter bytesReceived;
@@ -45,6 +47,9 @@ final class MediaMetrics {
         .description("Inbound messages of a kind the gateway does not act on (ignored)").register(registry);
     outboundFrames = Counter.builder("tonegate.media.outbound.frames")
         .description("Outbound AudioData messages written (prompt audio)").register(registry);
+    Gauge.builder("tonegate.media.outbound.queued", outboundQueued, AtomicInteger::get)
+        .description("Outbound 20 ms frames queued for streams whose peer has not taken them yet (at most "
+            + "media.outbound.maxQueuedFrames per stream)").register(registry);
     outboundDropped = Counter.builder("tonegate.media.outbound.dropped")
         .description("Outbound 20 ms frames dropped because the stream's queue was full (oldest first)")
         .register(registry);
