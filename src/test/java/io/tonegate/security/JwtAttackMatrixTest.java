@@ -65,6 +65,8 @@ class JwtAttackMatrixTest {
   private static final String OIDC_ISS = "https://idp.security.test";
   private static final String APP_AUD = "tonegate-app";
   private static final String API_AUD = "tonegate-api";
+  private static final String EVENTS_AUD = "tonegate-events";
+  private static final String IDENTITY_AUD = "https://communication.azure.com";
   private static final String TG_ISS = "https://tonegate.security.test/";
   private static final String TG_AUD = "tonegate";
   private static final String CALL_ID = "5d1e4c2a-0000-4000-8000-00000000c0de";
@@ -101,6 +103,8 @@ class JwtAttackMatrixTest {
       new Door("POST /api/callbacks (ACS JWT)", Family.ACS, ACS_AUD, null),
       new Door("POST /api/token (OIDC bearer)", Family.OIDC, APP_AUD, null),
       new Door("POST /api/call (OIDC bearer)", Family.OIDC, API_AUD, null),
+      new Door("POST /api/events (Entra JWT)", Family.OIDC, EVENTS_AUD, null),
+      new Door("POST /identities (Entra bearer)", Family.OIDC, IDENTITY_AUD, null),
       new Door("wss /ws/presence (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.read"),
       new Door("GET /api/presence/{user} (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.read"),
       new Door("PUT /api/presence/{user} (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.write"),
@@ -178,11 +182,15 @@ class JwtAttackMatrixTest {
     JsonObject config = TestGateway.productionMode();
     config.put("accessKey", SecurityTesting.ACCESS_KEY)
         .put("redis", new JsonObject().put("keyPrefix", "jm" + UUID.randomUUID().toString().substring(0, 8) + ":"))
-        .put("identity", new JsonObject().put("issuer", TG_ISS).put("audience", TG_AUD)
-            .put("tokens", new JsonObject().put("signingKeyPath", keyFile.toString())))
         .put("media", new JsonObject().put("acs", new JsonObject().put("jwksUrl", acsJwks.url())
             .put("audiences", new JsonArray().add(ACS_AUD))))
+        .put("identity", new JsonObject().put("issuer", TG_ISS).put("audience", TG_AUD)
+            .put("tokens", new JsonObject().put("signingKeyPath", keyFile.toString()))
+            .put("bearer", new JsonObject().put("enabled", true).put("issuer", OIDC_ISS)
+                .put("audiences", new JsonArray().add(IDENTITY_AUD)).put("jwksUrl", oidcJwks.url())))
         .put("calls", new JsonObject()
+            .put("eventGrid", new JsonObject().put("entra", new JsonObject().put("issuer", OIDC_ISS)
+                .put("audiences", new JsonArray().add(EVENTS_AUD)).put("jwksUrl", oidcJwks.url())))
             .put("callbacks", new JsonObject().put("jwksUrl", acsJwks.url()).put("audiences", new JsonArray().add(ACS_AUD)))
             .put("api", new JsonObject().put("issuer", OIDC_ISS).put("audiences", new JsonArray().add(API_AUD))
                 .put("jwksUrl", oidcJwks.url()).put("ratePerMinute", 10_000)))
@@ -277,6 +285,12 @@ class JwtAttackMatrixTest {
       case "POST /api/call (OIDC bearer)" -> {
         return send(web.post("/api/call"), headers, "{}");   // authenticated, a missing target is 400
       }
+      case "POST /api/events (Entra JWT)" -> {
+        return send(web.post("/api/events"), headers, "[]");
+      }
+      case "POST /identities (Entra bearer)" -> {
+        return send(web.post("/identities?api-version=" + SecurityTesting.API_VERSION), headers, "{}");
+      }
       case "GET /api/presence/{user} (Tonegate token)" -> {
         return send(web.get("/api/presence/" + SecurityTesting.encode(reader.id())), headers, null);
       }
@@ -308,6 +322,10 @@ class JwtAttackMatrixTest {
           sum(registry().find("tonegate.media.upgrades.refused"));
       case "POST /api/callbacks (ACS JWT)" -> sum(registry().find("tonegate.calls.refused").tag("endpoint", "callbacks"));
       case "POST /api/call (OIDC bearer)" -> sum(registry().find("tonegate.calls.refused").tag("endpoint", "call"));
+      case "POST /api/events (Entra JWT)" -> sum(registry().find("tonegate.calls.refused").tag("endpoint", "events"));
+      // a refused bearer token is counted by its validator; no bearer at all falls through to HMAC, counted there
+      case "POST /identities (Entra bearer)" -> sum(registry().find("tonegate.auth.failures")
+          .tag("validator", "identity-bearer")) + sum(registry().find("tonegate.identity.hmac.failures"));
       case "POST /api/token (OIDC bearer)" ->
           sum(registry().find("tonegate.apptoken.requests").tag("outcome", "unauthenticated"));
       case "wss /ws/presence (Tonegate token)" -> sum(registry().find("tonegate.presence.refused").tag("endpoint", "ws"));
@@ -333,6 +351,10 @@ class JwtAttackMatrixTest {
           .tag("validator", "api-call").tag("reason", reason));
       case "POST /api/token (OIDC bearer)" -> sum(registry().find("tonegate.auth.failures")
           .tag("validator", "apptoken-idp").tag("reason", reason));
+      case "POST /api/events (Entra JWT)" -> sum(registry().find("tonegate.auth.failures")
+          .tag("validator", "eventgrid-entra").tag("reason", reason));
+      case "POST /identities (Entra bearer)" -> sum(registry().find("tonegate.auth.failures")
+          .tag("validator", "identity-bearer").tag("reason", reason));
       default -> sum(registry().find("tonegate.identity.token.rejections").tag("reason", reason));
     };
   }
@@ -467,7 +489,7 @@ class JwtAttackMatrixTest {
   private static String otherAudience(Door door) {
     return switch (door.family()) {
       case ACS -> "another-acs-resource";
-      case OIDC -> door.audience().equals(APP_AUD) ? API_AUD : APP_AUD;
+      case OIDC -> door.audience().equals(APP_AUD) ? API_AUD : APP_AUD;   // a token minted for another API
       case TONEGATE -> "another-tonegate";
     };
   }
