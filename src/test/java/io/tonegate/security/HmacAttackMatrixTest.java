@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.search.Search;
 import io.tonegate.identity.AcsAccessKey;
 import io.tonegate.identity.AcsHmac;
 import io.tonegate.identity.AcsHmacSigner;
+import io.tonegate.testing.LogCapture;
 import io.tonegate.testing.TestGateway;
 import io.tonegate.testing.TestRedis;
 import io.vertx.redis.client.Command;
@@ -266,13 +267,17 @@ class HmacAttackMatrixTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("matrix")
-  @DisplayName("each forged request at each API: 401 Denied (ACS error shape), counted by reason, no effect")
+  @DisplayName("each forged request at each API: 401 Denied (ACS error shape), counted by reason, no effect, nothing logged at ERROR")
   void forgedRequestRefused(Door door, Attack attack) throws Exception {
     Sent forged = attack.forge().apply(door);
     double effects = door.effects().get();
     double refusals = refusals();
     double reasons = attack.reason() == null ? 0 : hmacFailures(attack.reason());
-    HttpResponse<Buffer> response = deliver(forged);
+    HttpResponse<Buffer> response;
+    try (LogCapture log = new LogCapture()) {
+      response = deliver(forged);
+      assertThat(log.errors()).as("a forged request is not an operator's problem: nothing at ERROR").isEmpty();
+    }
     assertThat(response.statusCode()).as("%s at %s: %s", attack, door, response.bodyAsString()).isEqualTo(401);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getString("code")).isIn("Denied", "Unauthorized");
