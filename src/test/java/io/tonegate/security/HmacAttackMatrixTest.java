@@ -46,8 +46,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HMAC attack matrix: every API that accepts the ACS HMAC-SHA256 access-key signature (the identity API, the
- * session API, the presence service route), against every way to bend a signed request, over real HTTPS on a
+ * The HMAC attack matrix: every API that accepts the ACS HMAC-SHA256 access-key signature (the identity API's four
+ * operations, storing and deleting session keys, the presence service write), against every way to bend a signed request, over real HTTPS on a
  * production-mode gateway. Each attack starts from a request correctly signed with the real access key and changes
  * one thing, so each refusal is the check under test. Every cell asserts 401, the reason counted in
  * {@code tonegate.identity.hmac.failures}, and that nothing happened (no identity, token, revocation, session key
@@ -108,6 +108,13 @@ class HmacAttackMatrixTest {
               new JsonObject().put("key", "pstn:+1555" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999)
                   + ":8231").put("ttlSeconds", 60).encode()),
           HmacAttackMatrixTest::storedSessionKeys, "/api/sessionz"),
+      new Door("DELETE /identities/{id}",
+          () -> new Signed(HttpMethod.DELETE, "/identities/" + freshIdentity() + VERSION, ""),
+          () -> counter("tonegate.identity.tokens.revoked", "via", "delete"),
+          "/identities/8:acs:tonegate_someone-else" + VERSION),
+      new Door("DELETE /api/sessions/{key}",
+          () -> new Signed(HttpMethod.DELETE, "/api/sessions/" + SecurityTesting.encode(storedKey()), ""),
+          () -> -storedSessionKeys(), "/api/sessionz/x"),
       new Door("PUT /api/presence/{user} (service write)",
           () -> new Signed(HttpMethod.PUT, "/api/presence/" + SecurityTesting.encode(identityB),
               new JsonObject().put("availability", "Busy").put("activity", "InACall").encode()),
@@ -258,8 +265,8 @@ class HmacAttackMatrixTest {
   @MethodSource("doors")
   @DisplayName("control: the request signed with the real key, unaltered, is accepted and takes effect")
   void signedRequestAccepted(Door door) throws Exception {
+    Signed s = door.request().get();   // may prepare what it acts on (an identity, a key): measured after that
     double effects = door.effects().get();
-    Signed s = door.request().get();
     HttpResponse<Buffer> response = deliver(send(s, sign(s, KEY, Instant.now())));
     assertThat(response.statusCode()).as(response.bodyAsString()).isBetween(200, 204);
     assertThat(door.effects().get() - effects).as("the accepted request took effect").isEqualTo(1);
@@ -354,6 +361,31 @@ class HmacAttackMatrixTest {
   private static double refusals() {
     return sum(registry().find("tonegate.identity.hmac.failures"))
         + sum(registry().find("tonegate.presence.refused").tag("endpoint", "put"));
+  }
+
+  /** A new identity, for a door that deletes one. */
+  private static String freshIdentity() {
+    try {
+      return SecurityTesting.newIdentity(web, gateway, "voip").id();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stores a new session key with a correctly signed request and returns it, for a door that deletes one. */
+  private static String storedKey() {
+    String key = "pstn:+1555" + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999) + ":4711";
+    Signed store = new Signed(HttpMethod.POST, "/api/sessions",
+        new JsonObject().put("key", key).put("ttlSeconds", 60).encode());
+    try {
+      HttpResponse<Buffer> response = deliver(send(store, sign(store, KEY, Instant.now())));
+      if (response.statusCode() != 201) {
+        throw new AssertionError("store: " + response.statusCode() + " " + response.bodyAsString());
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return key;
   }
 
   /** Session keys stored under this test's prefix (the key names are HMAC digests). */
