@@ -29,7 +29,7 @@ report_value() {
     found && index($0, col) { sub(/.*">/, ""); sub(/<.*/, ""); print; exit }' "$report"
 }
 
-echo "| calls | frames/s sent | frames/s received | store key p99 | upgrade p99 | decision p99 (from # end) | decision p99 (from # start) | frame p99 (server) | failed | gateway CPU | Gatling CPU | machine busy | budget |"
+echo "| calls | frames/s asked (calls x 50) | frames/s received | store key p99 | upgrade p99 | decision p99 (from # end) | decision p99 (from # start) | frame p99 (server) | failed | gateway CPU | Gatling CPU | machine busy | budget |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 failures=0
 first=1
@@ -43,18 +43,19 @@ for calls in "${STEPS[@]}"; do
     -Dwarmup="$WARMUP" -Dduration="$DURATION" -Dramp="${ramp}s" >"$log" 2>&1
   status=$?
   report="$(tail -n 1 "$log")"
-  window="$(grep '^run.sh: measured window' "$log" | tail -1)"
-  frames="$(grep '^run.sh: frame processing' "$log" | tail -1)"
+  # (-a and no ^: Maven's colour resets may precede run.sh's lines)
+  window="$(grep -a 'run.sh: measured window' "$log" | tail -1)"
+  frames="$(grep -a 'run.sh: frame processing' "$log" | tail -1)"
   if [ ! -f "$report" ]; then
     echo "| $calls | run failed, see $log | | | | | | | | | | | |"
   else
-    sent="$(report_value "$report" audio 6)"
+    sent=$(( calls * 50 ))
     received="$(sed -n 's/.*window [0-9]* s: \([0-9]*\) frames\/s.*/\1/p' <<<"$window")"
     gw="$(sed -n 's/.*gateway \([0-9.]*\) cores.*/\1/p' <<<"$window")"
     gat="$(sed -n 's/.*Gatling \([0-9.]*\) cores.*/\1/p' <<<"$window")"
     busy="$(sed -n 's/.*machine \([0-9]*%\).*/\1/p' <<<"$window")"
     fp99="$(sed -n 's/.*p99 <= \([^,]*\),.*/\1/p' <<<"$frames")"
-    failed="$(sed -n 's/.*percentage of failed events is less than [0-9.]* : [a-z]* (actual : \([0-9.]*\)).*/\1/p' "$log" | head -1)"
+    failed="$(sed -n 's/^Global: percentage of failed events is less than [0-9.]* : [a-z]* (actual : \([0-9.eE-]*\)).*/\1/p' "$log" | head -1)"
     printf '| %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s | %.3f%% | %s | %s | %s | %s |\n' "$calls" "$sent" "$received" \
       "$(report_value "$report" "store session key" 11)" "$(report_value "$report" "media upgrade" 11)" \
       "$(report_value "$report" "auth decision" 11)" "$(report_value "$report" "auth decision from # start" 11)" \

@@ -238,7 +238,7 @@ fi
 stop_gateway
 if grep -qE 'Exception|ERROR' "$GATEWAY_LOG"; then
   log "gateway log has errors (first lines below; full log: $GATEWAY_LOG)"
-  grep -E 'Exception|ERROR' "$GATEWAY_LOG" | head -n 5 >&2
+  grep -m 5 -E 'Exception|ERROR' "$GATEWAY_LOG" >&2 || true # (not `| head`: SIGPIPE + pipefail would end the script)
 fi
 [ "$overall" -eq 0 ] && log "all budgets held" || log "BUDGET NOT MET (or the run failed)"
 for report in "${REPORTS[@]}"; do echo "$report"; done
