@@ -14,8 +14,10 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * ACS-style media JWTs (acs-wire.md §1.1: RS256, the ACS issuer) signed with the development key a gateway in
@@ -66,10 +68,27 @@ public final class DevAcsToken {
 
   /** A token for {@code audience}, valid from now for {@code ttl}. */
   public String sign(String audience, Duration ttl) {
+    return sign(audience, ttl, null);
+  }
+
+  /**
+   * {@code count} distinct tokens for {@code audience} (each its own {@code jti}), valid from now for {@code ttl}.
+   * A load test signs them before the load starts: RS256 signing is BigInteger arithmetic that runs slowly until
+   * the JIT has compiled it, and once per call it would stall the load client's event loop mid-run.
+   */
+  public List<String> signMany(String audience, Duration ttl, int count) {
+    List<String> tokens = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      tokens.add(sign(audience, ttl, "loadtest-" + i + "-" + System.nanoTime()));
+    }
+    return List.copyOf(tokens);
+  }
+
+  private String sign(String audience, Duration ttl, String jti) {
     long now = Instant.now().getEpochSecond();
     String header = "{\"alg\":\"RS256\",\"kid\":\"" + kid + "\",\"typ\":\"JWT\"}";
     String claims = "{\"iss\":\"" + ACS_ISSUER + "\",\"aud\":\"" + audience + "\",\"iat\":" + now + ",\"nbf\":" + now
-        + ",\"exp\":" + (now + ttl.toSeconds()) + "}";
+        + ",\"exp\":" + (now + ttl.toSeconds()) + (jti == null ? "" : ",\"jti\":\"" + jti + "\"") + "}";
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));

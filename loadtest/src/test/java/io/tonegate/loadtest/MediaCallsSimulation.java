@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code -DlockoutShare}) makes that call and then a second one from the same number, which is locked out by the
  * per-number limit at its third attempt (rateLimits.perAni: 5 attempts per 10 minutes).
  *
- * <p>Requests of calls that start before ramp + warm-up are named {@code warm-up: ...}. The 2 ms per-frame budget is
+ * <p>Requests of calls that start before ramp + warm-up are named {@code warm-up: ...}. The per-frame budget is
  * the gateway's own histogram: this simulation saves {@code /metrics} at the start and end of the measured window
  * ({@code -Dtonegate.snapshots=DIR}), and run.sh checks the p99 between them.
  *
@@ -70,6 +70,9 @@ public class MediaCallsSimulation extends Simulation {
 
   final SignedRequests signing = new SignedRequests();
   final DevAcsToken devToken = DevAcsToken.fromDataDir();
+  /** Media tokens signed up front, handed out in turn (see DevAcsToken.signMany; the gateway caches none). */
+  final List<String> mediaTokens;
+  final AtomicLong tokensHandedOut = new AtomicLong();
   final ServerSnapshots snapshots = new ServerSnapshots();
   final long startedAtMs = System.currentTimeMillis();
   final long measuredFromMs = startedAtMs + profile.ramp().plus(profile.warmup()).toMillis();
@@ -105,6 +108,10 @@ public class MediaCallsSimulation extends Simulation {
       throw new IllegalArgumentException("codeLength must be positive; wrongShare and lockoutShare at least 0, "
           + "together at most 1");
     }
+    // valid for the whole run: ramp, warm-up, measured window, the last calls, and margin
+    Duration run = profile.ramp().plus(profile.warmup()).plus(profile.duration()).plus(callDuration.multipliedBy(3));
+    mediaTokens = devToken.signMany(DevAcsToken.DEV_AUDIENCE, run.plusMinutes(30),
+        Math.min(64, Math.max(8, profile.users())));
     System.out.printf("MediaCallsSimulation: %s callDuration=%ds wrongShare=%.2f lockoutShare=%.2f codeLength=%d "
         + "against %s%n", profile, callDuration.toSeconds(), wrongShare, lockoutShare, codeLength, Target.baseUrl());
     setUp(
@@ -172,7 +179,8 @@ public class MediaCallsSimulation extends Simulation {
                     .check(status().is(201)))
                 .exec(session -> session.set("keyStored", true)))
         .exitHereIfFailed()
-        .exec(session -> session.set("mediaToken", devToken.sign(DevAcsToken.DEV_AUDIENCE, Duration.ofHours(1))))
+        .exec(session -> session.set("mediaToken",
+            mediaTokens.get((int) (tokensHandedOut.getAndIncrement() % mediaTokens.size()))))
         .exec(doIfOrElse(session -> System.currentTimeMillis() < measuredFromMs)
             .then(exec(mediaUpgrade(WARM_UP + UPGRADE)))
             .orElse(exec(mediaUpgrade(UPGRADE))))
