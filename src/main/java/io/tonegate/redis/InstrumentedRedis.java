@@ -20,6 +20,11 @@ import java.util.concurrent.TimeoutException;
  * The shared Redis client with every command timed and every failure counted:
  * {@code tonegate.redis.command.latency{command}} and {@code tonegate.redis.command.errors{command,kind}}. Tags are
  * the Redis command name (a fixed set) and a small set of error kinds, never keys or arguments.
+ *
+ * <p>A {@code NOSCRIPT} reply to {@code EVALSHA} is not an error: it is how Redis says its script cache lacks the
+ * script (first use, or after a restart or failover), and {@link LuaScript} answers it by sending the script in full.
+ * It is counted apart, as {@code tonegate.redis.script.cache.misses}, so the error panels and alerts see real errors
+ * only, and a burst of misses still shows when Redis lost its cache.
  */
 final class InstrumentedRedis implements Redis {
 
@@ -30,10 +35,14 @@ final class InstrumentedRedis implements Redis {
   private final MeterRegistry registry;
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Counter scriptCacheMisses;
 
   InstrumentedRedis(Redis delegate, MeterRegistry registry) {
     this.delegate = delegate;
     this.registry = registry;
+    this.scriptCacheMisses = Counter.builder("tonegate.redis.script.cache.misses")
+        .description("EVALSHA answered NOSCRIPT, so the script was sent in full (first use, or Redis lost its cache)")
+        .register(registry);
     for (String command : List.of("PING", "GET", "SET", "EVALSHA", "EVAL")) {
       timer(command);
       for (ErrorKind kind : ErrorKind.values()) {
@@ -67,7 +76,12 @@ final class InstrumentedRedis implements Redis {
 
   private void record(String command, long startNanos, Throwable failure) {
     timer(command).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    if (failure != null) {
+    if (failure == null) {
+      return;
+    }
+    if (LuaScript.isNoScript(failure)) {
+      scriptCacheMisses.increment();
+    } else {
       errorCounter(command, kindOf(failure)).increment();
     }
   }

@@ -67,7 +67,8 @@ public final class LuaScript {
     return request;
   }
 
-  private static boolean isNoScript(Throwable error) {
+  /** True for Redis's NOSCRIPT reply: the script is not in its cache. */
+  static boolean isNoScript(Throwable error) {
     String message = error.getMessage();
     return message != null && message.startsWith("NOSCRIPT");
   }
