@@ -111,7 +111,7 @@ class SentinelFailoverTest {
   }
 
   @Test
-  @DisplayName("planned failover (SENTINEL FAILOVER) under traffic: no acknowledged write is lost and writes resume")
+  @DisplayName("planned failover (SENTINEL FAILOVER) under traffic: replicated keys survive, writes resume, and only writes acknowledged during the switch can be lost")
   void plannedFailover() throws Exception {
     List<String> stored = storeReplicated(100);
     RedisTraffic traffic = new RedisTraffic(vertx, redis, "tg:traffic:" + UUID.randomUUID() + ":", WRITE_TIMEOUT_MS)
@@ -122,13 +122,20 @@ class SentinelFailoverTest {
     RedisProcess old = sentinel.master();
     sentinel.sentinels().get(0).call("SENTINEL", "FAILOVER", RedisSentinelHarness.MASTER_NAME);
     sentinel.awaitNewMaster(old);
-    long promotedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fault);
+    long promoted = System.nanoTime();
+    long promotedMs = TimeUnit.NANOSECONDS.toMillis(promoted - fault);
     traffic.awaitConsecutiveAcks(100, 20_000);
     traffic.stop();
     List<RedisTraffic.Outcome> lost = traffic.lostAcknowledged(redis);
     report("planned failover", traffic, fault, promotedMs, lost);
     assertThat(readAll(stored)).isEqualTo(stored);
-    assertThat(lost).isEmpty();
+    // Sentinel does not pause the old master's clients: until Sentinel demotes it (and until the client's 1 s master
+    // cache expires) it still acknowledges writes, which its resync with the new master then discards. So writes
+    // acknowledged during the switch may be lost (docs/resilience.md); none from before it, none long after it.
+    assertThat(lost).allSatisfy(o -> {
+      assertThat(o.sentNanos()).isGreaterThanOrEqualTo(fault);
+      assertThat(o.doneNanos()).isLessThan(promoted + TimeUnit.SECONDS.toNanos(5));
+    });
   }
 
   private List<String> storeReplicated(int count) throws Exception {
