@@ -317,7 +317,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
   public void stopAudio() {
     onContext(() -> {
       clearOutbound();
-      if (!closing) {
+      if (writable()) {
         socket.writeTextMessage(OutboundMessages.STOP_AUDIO);
       }
     });
@@ -330,7 +330,7 @@ final class MediaConnection implements MediaSession, DtmfListener {
    * where the oldest frames are dropped.
    */
   private void drain() {
-    while (!outbound.isEmpty() && !closing && inFlight < MAX_IN_FLIGHT) {
+    while (!outbound.isEmpty() && writable() && inFlight < MAX_IN_FLIGHT) {
       if (socket.writeQueueFull()) {
         if (!draining) {
           draining = true;
@@ -351,6 +351,14 @@ final class MediaConnection implements MediaSession, DtmfListener {
         }
       });
     }
+  }
+
+  /**
+   * False once either side has begun to close. The socket can be closed before its close handler has run (a peer's
+   * close or a lost connection, with a write completing in between): Vert.x then throws from writeQueueFull().
+   */
+  private boolean writable() {
+    return !closing && !socket.isClosed();
   }
 
   private void clearOutbound() {

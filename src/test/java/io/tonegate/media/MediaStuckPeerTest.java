@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.tonegate.caller.OutcomeTone;
 import io.tonegate.simulator.AcsMediaClient;
 import io.tonegate.simulator.AcsMessages;
+import io.tonegate.testing.LogCapture;
 import io.tonegate.testing.TestGateway;
 import io.tonegate.testing.TestJwks;
 import io.vertx.core.Vertx;
@@ -147,6 +148,57 @@ class MediaStuckPeerTest {
     assertThat(MediaTestSupport.media(gateway).findSession("bystander-call")).isPresent();
     vertx.cancelTimer(bystanderTimer);
     bystander.close(1000, "done");
+  }
+
+  @Test
+  @DisplayName("audio played to a peer that has sent its close frame (TCP still open) is discarded: no write, no error")
+  void playAfterPeerClose() throws Exception {
+    String token = ACS_KEY.sign(TestJwks.claims(ACS_ISS, AUD));
+    double peerClosedBefore = counter(gateway, "tonegate.media.streams.closed", "reason", "peer_closed");
+    try (LogCapture log = new LogCapture();
+         RawWebSocket peer = RawWebSocket.open(gateway.port(), gateway.certPath(), "leaving-call", token)) {
+      peer.sendText(AcsMessages.audioMetadata("s", AudioFormat.PCM_16K));
+      eventually(() -> MediaTestSupport.media(gateway).findSession("leaving-call").isPresent());
+      MediaSession session = MediaTestSupport.media(gateway).findSession("leaving-call").orElseThrow();
+
+      peer.sendClose(1000);
+      assertThat(peer.awaitCloseFrame()).isEqualTo(1000);   // the gateway has taken the close: the socket is closed
+      session.play(OutcomeTone.REJECTED.pcm(16000));       // e.g. the outcome tone of a caller who just hung up
+      session.stopAudio();
+
+      await(() -> counter(gateway, "tonegate.media.streams.closed", "reason", "peer_closed") > peerClosedBefore);
+      await(() -> MediaTestSupport.media(gateway).findSession("leaving-call").isEmpty());
+      assertThat(queued()).isZero();
+      assertThat(log.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a peer whose connection is reset while tones are being written to it: the stream closes, nothing logged at ERROR")
+  void resetWhilePlaying() throws Exception {
+    String token = ACS_KEY.sign(TestJwks.claims(ACS_ISS, AUD));
+    double lostBefore = counter(gateway, "tonegate.media.streams.closed", "reason", "connection_lost");
+    try (LogCapture log = new LogCapture()) {
+      for (int call = 0; call < 10; call++) {   // the race (writes completing as the connection dies) needs a few tries
+        String callId = "reset-call-" + call;
+        RawWebSocket peer = RawWebSocket.open(gateway.port(), gateway.certPath(), callId, token);
+        peer.sendText(AcsMessages.audioMetadata("s", AudioFormat.PCM_16K));
+        eventually(() -> MediaTestSupport.media(gateway).findSession(callId).isPresent());
+        MediaSession session = MediaTestSupport.media(gateway).findSession(callId).orElseThrow();
+        for (int i = 0; i < 5; i++) {
+          session.play(OutcomeTone.REJECTED.pcm(16000));
+        }
+        peer.reset();
+        for (int i = 0; i < 5; i++) {
+          session.play(OutcomeTone.TRY_AGAIN.pcm(16000));   // into a connection that is going or gone
+        }
+        await(() -> MediaTestSupport.media(gateway).findSession(callId).isEmpty());
+      }
+      await(() -> queued() == 0);
+      assertThat(counter(gateway, "tonegate.media.streams.closed", "reason", "connection_lost") - lostBefore)
+          .isEqualTo(10);
+      assertThat(log.errors()).isEmpty();
+    }
   }
 
   /** Polls (up to 60 s, the machine may be loaded) until {@code condition} holds; not a timing assertion. */

@@ -79,6 +79,43 @@ final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends a masked close frame with {@code code}, leaving the TCP connection open. */
+  void sendClose(int code) throws Exception {
+    out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, (byte) (code >> 8), (byte) code});
+    out.flush();
+  }
+
+  /** Reads frames (discarding them) until the gateway's close frame; returns its status code. */
+  int awaitCloseFrame() throws Exception {
+    InputStream in = socket.getInputStream();
+    while (true) {
+      int first = in.read();
+      int second = in.read();
+      if (first < 0 || second < 0) {
+        throw new IllegalStateException("connection closed before a close frame");
+      }
+      long length = second & 0x7F;   // server frames are not masked
+      if (length == 126) {
+        length = (in.read() << 8) | in.read();
+      } else if (length == 127) {
+        length = 0;
+        for (int i = 0; i < 8; i++) {
+          length = (length << 8) | in.read();
+        }
+      }
+      byte[] payload = in.readNBytes((int) length);
+      if ((first & 0x0F) == 0x8) {
+        return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+      }
+    }
+  }
+
+  /** Drops the connection without a close frame: a TCP reset, as when the peer's host goes away mid-stream. */
+  void reset() throws Exception {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws Exception {
     socket.close();
