@@ -3,6 +3,7 @@ package io.tonegate.presence;
 import io.tonegate.gateway.GatewayContext;
 import io.tonegate.gateway.GatewayModule;
 import io.tonegate.gateway.WebSocketEndpoint;
+import io.tonegate.redis.RedisConfig;
 import io.tonegate.redis.RedisLease;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -58,7 +59,8 @@ public final class PresenceModule implements GatewayModule {
     Context hubContext = vertx.getOrCreateContext();
     RedisPubSubBus bus = new RedisPubSubBus(hubContext, ctx.redis(), config.pubSub(), config.reconnectMinDelay(),
         config.reconnectMaxDelay());
-    this.store = new PresenceStore(ctx.redis(), keys, config, bus.publishCommand(), clockMs, ctx.registry());
+    this.store = new PresenceStore(ctx.redis(), keys, config, bus.publishCommand(), clockMs, ctx.registry(),
+        ctx.config().redis().mode() == RedisConfig.Mode.CLUSTER);
     long claimTtl = config.groupClaimTtl().toMillis();
     this.hub = new PresenceHub(vertx, bus, store, hubContext,
         (loop, h) -> new LocalFanout(loop, h, ctx.redis(), keys, claimTtl, metrics));

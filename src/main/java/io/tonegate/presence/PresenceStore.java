@@ -3,6 +3,7 @@ package io.tonegate.presence;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tonegate.redis.LuaScript;
+import io.tonegate.redis.RedisSlots;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -39,6 +40,7 @@ public final class PresenceStore {
           + "table.insert(out, user) end return out");
 
   private final Redis redis;
+  private final boolean cluster;
   private final PresenceKeys keys;
   private final PresenceConfig config;
   private final String publishCommand;
@@ -48,7 +50,17 @@ public final class PresenceStore {
 
   public PresenceStore(Redis redis, PresenceKeys keys, PresenceConfig config, String publishCommand,
                        LongSupplier clockMs, MeterRegistry registry) {
+    this(redis, keys, config, publishCommand, clockMs, registry, false);
+  }
+
+  /**
+   * @param cluster Redis is a Cluster: multi-user reads are pipelined per hash slot (a pipeline on Cluster must stay
+   *                in one slot, and each user's keys have their own tag)
+   */
+  public PresenceStore(Redis redis, PresenceKeys keys, PresenceConfig config, String publishCommand,
+                       LongSupplier clockMs, MeterRegistry registry, boolean cluster) {
     this.redis = redis;
+    this.cluster = cluster;
     this.keys = keys;
     this.config = config;
     this.publishCommand = publishCommand;
@@ -120,15 +132,27 @@ public final class PresenceStore {
     if (users.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    List<Request> requests = new ArrayList<>(users.size());
-    for (String user : users) {
-      requests.add(Request.cmd(Command.HMGET).arg(keys.state(user)).arg("a").arg("act").arg("v").arg("src").arg("ts"));
-    }
-    return redis.batch(requests).map(responses -> {
-      Map<String, PresenceChange> out = new LinkedHashMap<>();
-      for (int i = 0; i < users.size(); i++) {
-        out.put(users.get(i), toChange(users.get(i), responses.get(i)));
+    List<List<String>> groups = cluster ? RedisSlots.groupBySlot(users, keys::state) : List.of(users);
+    List<Future<List<Response>>> reads = new ArrayList<>(groups.size());
+    for (List<String> group : groups) {
+      List<Request> requests = new ArrayList<>(group.size());
+      for (String user : group) {
+        requests.add(Request.cmd(Command.HMGET).arg(keys.state(user)).arg("a").arg("act").arg("v").arg("src")
+            .arg("ts"));
       }
+      reads.add(redis.batch(requests));
+    }
+    return Future.all(reads).map(all -> {
+      Map<String, PresenceChange> byUser = new java.util.HashMap<>();
+      for (int g = 0; g < groups.size(); g++) {
+        List<Response> responses = all.resultAt(g);
+        for (int i = 0; i < groups.get(g).size(); i++) {
+          String user = groups.get(g).get(i);
+          byUser.put(user, toChange(user, responses.get(i)));
+        }
+      }
+      Map<String, PresenceChange> out = new LinkedHashMap<>();
+      users.forEach(user -> out.put(user, byUser.get(user)));
       return out;
     });
   }

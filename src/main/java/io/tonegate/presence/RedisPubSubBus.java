@@ -1,5 +1,6 @@
 package io.tonegate.presence;
 
+import io.tonegate.redis.RedisSlots;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -122,10 +123,14 @@ public final class RedisPubSubBus implements PresenceBus {
 
   private Future<Void> send(Command command, List<String> list) {
     List<Future<Response>> sent = new ArrayList<>();
-    for (int from = 0; from < list.size(); from += SUBSCRIBE_BATCH) {
-      Request request = Request.cmd(command);
-      list.subList(from, Math.min(list.size(), from + SUBSCRIBE_BATCH)).forEach(request::arg);
-      sent.add(connection.send(request));
+    // Sharded channels of one SSUBSCRIBE must share a slot (Cluster answers CROSSSLOT otherwise, and the client
+    // routes the command to the slot's master): one command per slot. Classic channels are not keys: any batch.
+    for (List<String> group : sharded ? RedisSlots.groupBySlot(list, channel -> channel) : List.of(list)) {
+      for (int from = 0; from < group.size(); from += SUBSCRIBE_BATCH) {
+        Request request = Request.cmd(command);
+        group.subList(from, Math.min(group.size(), from + SUBSCRIBE_BATCH)).forEach(request::arg);
+        sent.add(connection.send(request));
+      }
     }
     return Future.all(sent).mapEmpty();
   }
