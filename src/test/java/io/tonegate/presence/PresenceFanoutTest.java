@@ -161,7 +161,7 @@ class PresenceFanoutTest {
     while (System.nanoTime() < deadline) {
       union.clear();
       members.forEach(m -> union.addAll(m.changeVersions(user)));
-      if (union.contains((long) changes)) {
+      if (union.size() >= changes) { // every change delivered (claims resolve in any order across instances)
         break;
       }
       Thread.sleep(10);

@@ -3,6 +3,7 @@ package io.tonegate.presence;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tonegate.config.ConfigLoader;
 import io.tonegate.config.ConfigTree;
+import io.tonegate.testing.RedisTopology;
 import io.tonegate.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,12 +46,8 @@ class PresenceStoreTest {
   @BeforeAll
   static void startRedis() {
     vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, options());
-    otherRedis = Redis.createClient(vertx, options()); // a second "instance"
-  }
-
-  private static RedisOptions options() {
-    return new RedisOptions().setConnectionString(TestRedis.shared().url()).setMaxPoolSize(8).setMaxPoolWaiting(1000);
+    redis = TestRedis.client(vertx); // this run's topology: standalone, or Sentinel/Cluster in their executions
+    otherRedis = TestRedis.client(vertx); // a second "instance"
   }
 
   @AfterAll
@@ -62,7 +58,7 @@ class PresenceStoreTest {
   @BeforeEach
   void listen() throws Exception {
     keys = new PresenceKeys("t" + UUID.randomUUID().toString().substring(0, 8) + ":");
-    listener = Redis.createClient(vertx, TestRedis.shared().url()).connect().await(10, TimeUnit.SECONDS);
+    listener = TestRedis.client(vertx).connect().await(10, TimeUnit.SECONDS);
     listener.handler(message -> {
       if (message.size() >= 4 && "pmessage".equals(message.get(0).toString())) {
         published.add(new JsonObject(message.get(3).toString()));
@@ -79,7 +75,8 @@ class PresenceStoreTest {
 
   private PresenceStore store(Redis client, long debounceMs) {
     PresenceConfig config = config(new JsonObject().put("debounceWindow", debounceMs + "ms"));
-    return new PresenceStore(client, keys, config, "PUBLISH", clock::get, new SimpleMeterRegistry());
+    return new PresenceStore(client, keys, config, "PUBLISH", clock::get, new SimpleMeterRegistry(),
+        RedisTopology.current() == RedisTopology.CLUSTER);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -5,7 +5,6 @@ import io.tonegate.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,7 @@ class RateLimiterTest {
   }
 
   private Redis client() {
-    return Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.shared().url())
-        .setMaxPoolSize(16).setMaxPoolWaiting(1024));
+    return TestRedis.client(vertx); // this run's topology: standalone, or Sentinel/Cluster in their executions
   }
 
   @Test

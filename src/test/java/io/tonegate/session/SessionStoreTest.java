@@ -1,14 +1,12 @@
 package io.tonegate.session;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tonegate.redis.EmbeddedRedis;
 import io.tonegate.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionStoreTest {
 
   private final Vertx vertx = Vertx.vertx();
-  private final EmbeddedRedis server = TestRedis.shared();
   private Redis redis;
   private SessionStore store;
   private String prefix;
@@ -38,8 +35,7 @@ class SessionStoreTest {
 
   @BeforeEach
   void setUp() {
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(32)
-        .setMaxPoolWaiting(1024));
+    redis = TestRedis.client(vertx); // this run's topology: standalone, or Sentinel/Cluster in their executions
     prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
     store = new SessionStore(redis, prefix, config(ConsumeMode.ONE_TIME), new SimpleMeterRegistry(),
         Clock.systemUTC());

@@ -40,8 +40,31 @@ public enum RedisTopology {
   /** Three masters, 16384 slots split evenly (redis-server 7). */
   CLUSTER;
 
+  /** System property choosing the topology of a whole test run: standalone (default), sentinel or cluster. */
+  public static final String PROPERTY = "tonegate.test.redisTopology";
+
   private static RedisSentinelHarness sentinel;
   private static RedisClusterHarness cluster;
+
+  /**
+   * The topology this test JVM runs on ({@code -Dtonegate.test.redisTopology}): {@link TestGateway} and
+   * {@link TestRedis#client} use it, so the feature tests that take Redis from them (sessions, rate limits,
+   * revocation, presence, caller) run unchanged on Sentinel and Cluster in the build's topology executions.
+   */
+  public static RedisTopology current() {
+    String configured = System.getProperty(PROPERTY, "standalone").trim();
+    return valueOf(configured.isEmpty() ? "STANDALONE" : configured.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The configuration overrides a gateway needs on this topology besides the {@code redis} section: on Cluster,
+   * presence uses sharded pub/sub (each user's messages stay on the shard owning the user's slot).
+   */
+  public JsonObject featureOverrides() {
+    return this == CLUSTER
+        ? new JsonObject().put("presence", new JsonObject().put("pubsub", new JsonObject().put("mode", "sharded")))
+        : new JsonObject();
+  }
 
   /** The {@code redis} section for this topology's shared servers (mode, url, endpoints, master name). */
   public JsonObject redisSection() {
@@ -65,6 +88,14 @@ public enum RedisTopology {
   /** A pooled client made exactly as the gateway makes it ({@link RedisClients#create}). */
   public Redis client(Vertx vertx) {
     return RedisClients.create(vertx, redisConfig());
+  }
+
+  /**
+   * A client for tests that hammer Redis (dozens of concurrent commands): the gateway's client with a larger pool
+   * and wait queue than the defaults, so the test measures the feature, not the pool bound.
+   */
+  public Redis testClient(Vertx vertx) {
+    return RedisClients.create(vertx, redisConfig(redisSection().put("maxPoolSize", 32).put("maxPoolWaiting", 4096)));
   }
 
   /** Every node's URL of this topology's shared servers (data nodes, not sentinels). */

@@ -76,14 +76,19 @@ public final class TestGateway implements AutoCloseable {
   /** The effective configuration of a test gateway before start (for tests that start a Gateway themselves). */
   public static TonegateConfig config(JsonObject overrides, Path dataDir) {
     JsonObject merged = ConfigLoader.load(null, Map.of());
+    // This run's topology (standalone by default); a test that names its own Redis url gets exactly that server.
+    JsonObject redisOverride = overrides.getJsonObject("redis");
+    boolean ownRedis = redisOverride != null && redisOverride.containsKey("url");
+    RedisTopology topology = ownRedis ? RedisTopology.STANDALONE : RedisTopology.current();
     JsonObject base = new JsonObject()
         .put("port", 0)
         .put("instances", 2)
         .put("dataDir", dataDir.toString())
-        .put("redis", new JsonObject().put("url", TestRedis.shared().url()))
+        .put("redis", ownRedis ? new JsonObject() : topology.redisSection())
         // tests never reach out to the real ACS JWKS; a test that needs ACS keys serves its own (TestJwks)
         .put("media", new JsonObject().put("acs", new JsonObject().put("jwksUrl", "")));
     ConfigLoader.overlay(merged, base, "");
+    ConfigLoader.overlay(merged, topology.featureOverrides(), "");
     ConfigLoader.overlay(merged, overrides, "");
     return TonegateConfig.from(merged);
   }

@@ -1,6 +1,8 @@
 package io.tonegate.testing;
 
 import io.tonegate.redis.EmbeddedRedis;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 
 import java.nio.file.Path;
 import java.util.UUID;
@@ -29,6 +31,14 @@ public final class TestRedis {
   /** A new server on a free port with its own data directory under target/. The caller stops it. */
   public static EmbeddedRedis startDedicated() {
     return EmbeddedRedis.start(0, dataRoot().resolve("redis-" + UUID.randomUUID()), "everysec");
+  }
+
+  /**
+   * A pooled client on this run's topology ({@link RedisTopology#current()}, standalone by default), made as the
+   * gateway makes it. Feature tests take their Redis from here so they also run on Sentinel and Cluster.
+   */
+  public static Redis client(Vertx vertx) {
+    return RedisTopology.current().testClient(vertx);
   }
 
   /** target/test-data of the project (works from Maven and IDEs). */
