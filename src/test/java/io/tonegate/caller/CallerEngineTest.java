@@ -5,8 +5,12 @@ import io.tonegate.config.TonegateConfig;
 import io.tonegate.ratelimit.RateLimiter;
 import io.tonegate.ratelimit.RateLimitsConfig;
 import io.tonegate.redis.EmbeddedRedis;
+import io.tonegate.redis.RedisClients;
 import io.tonegate.session.SessionConfig;
 import io.tonegate.session.SessionStore;
+import io.tonegate.testing.RedisProcess;
+import io.tonegate.testing.RedisSentinelHarness;
+import io.tonegate.testing.RedisTopology;
 import io.tonegate.testing.TestGateway;
 import io.tonegate.testing.TestRedis;
 import io.vertx.core.Context;
@@ -19,6 +23,7 @@ import io.vertx.redis.client.RedisOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +58,13 @@ class CallerEngineTest {
   }
 
   private void startEngine(String redisUrl, JsonObject overrides) {
+    // null: this run's topology (standalone, or Sentinel/Cluster in the build's topology executions)
+    startEngine(redisUrl == null ? TestRedis.client(vertx)
+        : Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8)
+            .setMaxPoolWaiting(256)), overrides);
+  }
+
+  private void startEngine(Redis client, JsonObject overrides) {
     JsonObject all = new JsonObject()
         .put("session", new JsonObject().put("keySecret", SECRET))
         .put("caller", new JsonObject().put("firstDigitTimeout", "3s").put("automaticRetryDelay", "200ms"));
@@ -63,8 +75,7 @@ class CallerEngineTest {
     }
     TonegateConfig config = TestGateway.config(all, TestRedis.dataRoot().resolve("engine-" + UUID.randomUUID()));
     prefix = "ce" + UUID.randomUUID().toString().substring(0, 8) + ":";
-    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8)
-        .setMaxPoolWaiting(256));
+    redis = client;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     SessionConfig sessionConfig = SessionConfig.from(config.root().section("session"), false, config.server().dataDir());
     sessions = new SessionStore(redis, prefix, sessionConfig, registry, Clock.systemUTC());
@@ -83,7 +94,7 @@ class CallerEngineTest {
   }
 
   private void startEngine() {
-    startEngine(TestRedis.shared().url(), new JsonObject());
+    startEngine((String) null, new JsonObject());
   }
 
   /** A call in progress: its media, its caller session, and a way to press keys on its event loop. */
@@ -206,7 +217,7 @@ class CallerEngineTest {
   @Test
   @DisplayName("the per-number limit locks a caller out across calls, and the key is not touched")
   void lockoutAcrossCalls() throws Exception {
-    startEngine(TestRedis.shared().url(), new JsonObject().put("rateLimits", new JsonObject()
+    startEngine((String) null, new JsonObject().put("rateLimits", new JsonObject()
         .put("perAni", new JsonObject().put("limit", 4).put("window", "10m"))));
     String ani = uniqueAni();
     storeKey("pstn:" + ani + ":4711", Duration.ofMinutes(5));
@@ -298,7 +309,7 @@ class CallerEngineTest {
   @Test
   @DisplayName("SIP flow: with codes enabled the Call-ID and the entered code must match")
   void sipFlowWithCode() throws Exception {
-    startEngine(TestRedis.shared().url(), new JsonObject().put("session", new JsonObject().put("sipWithCode", true)));
+    startEngine((String) null, new JsonObject().put("session", new JsonObject().put("sipWithCode", true)));
     String id = UUID.randomUUID().toString();
     String sipCallId = id + "@sbc.example.com";
     storeKey("sip:" + sipCallId + ":2468", Duration.ofMinutes(5));
@@ -372,6 +383,138 @@ class CallerEngineTest {
       admin.close();
     } finally {
       server.stop();
+    }
+  }
+
+  @Test
+  @DisabledIfSystemProperty(named = RedisTopology.PROPERTY, matches = "sentinel|cluster",
+      disabledReason = "starts its own Sentinel group: once per build, in the standalone run")
+  @DisplayName("Sentinel master SIGKILLed while calls dial: no wrong code is ever accepted, attempts during the failover are unavailable (never authenticated), every right code authenticates on the promoted replica, no replicated key is lost")
+  void sentinelMasterKilledDuringCalls() throws Exception {
+    RedisSentinelHarness sentinel = RedisSentinelHarness.start(RedisTopology.freshDir("caller-failover"));
+    try {
+      // A long first-digit timeout: the calls wait through the failover (about 2-4 s) without timing out.
+      startEngine(RedisClients.create(vertx, RedisTopology.redisConfig(RedisTopology.sentinelSection(sentinel))),
+          new JsonObject().put("caller", new JsonObject().put("firstDigitTimeout", "60s")));
+      List<Call> before = new java.util.ArrayList<>();   // authenticate before the fault
+      List<Call> honest = new java.util.ArrayList<>();   // dial their right code as the master dies
+      List<Call> intruders = new java.util.ArrayList<>(); // dial wrong codes as the master dies, and after
+      List<String> honestKeys = new java.util.ArrayList<>();
+      List<String> intruderKeys = new java.util.ArrayList<>();
+      List<String> beforeAnis = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String ani = uniqueAni();
+        beforeAnis.add(ani);
+        storeKey("pstn:" + ani + ":" + (5100 + i), Duration.ofMinutes(10));
+        before.add(new Call(pstnCall(ani)));
+      }
+      for (int i = 0; i < 8; i++) {
+        String ani = uniqueAni();
+        honestKeys.add("pstn:" + ani + ":" + (6100 + i));
+        storeKey(honestKeys.get(i), Duration.ofMinutes(10));
+        honest.add(new Call(pstnCall(ani)));
+      }
+      for (int i = 0; i < 4; i++) {
+        String ani = uniqueAni();
+        intruderKeys.add("pstn:" + ani + ":" + (7100 + i));
+        storeKey(intruderKeys.get(i), Duration.ofMinutes(10));
+        intruders.add(new Call(pstnCall(ani)));
+      }
+      for (int i = 0; i < before.size(); i++) {
+        before.get(i).dial((5100 + i) + "#");
+      }
+      for (Call call : before) {
+        assertThat(call.awaitFinal()).isEqualTo(CallerAuthState.AUTHENTICATED);
+      }
+      for (Call call : concat(honest, intruders)) {
+        assertThat(awaitState(call, CallerAuthState.COLLECTING)).isTrue();
+      }
+      // The durability contract: keys (and the consumptions above) acknowledged by the replica survive a failover.
+      sentinel.awaitReplicated();
+
+      RedisProcess old = sentinel.master();
+      old.kill();
+      for (int i = 0; i < honest.size(); i++) {
+        honest.get(i).dial((6100 + i) + "#");
+      }
+      for (Call call : intruders) {
+        call.dial("0000#");
+      }
+      for (Call call : concat(honest, intruders)) {
+        call.media.awaitTones(1); // each attempt has an outcome: checked on a master, or unavailable
+      }
+      for (Call call : intruders) {
+        assertThat(call.media.heard).containsExactly(OutcomeTone.TRY_AGAIN);
+        assertThat(call.media.authorized).isFalse();
+      }
+      for (Call call : honest) {
+        // ACCEPTED only if this attempt already reached the promoted replica; never any other way
+        assertThat(call.media.heard).singleElement().isIn(OutcomeTone.TRY_AGAIN, OutcomeTone.ACCEPTED);
+        assertThat(call.media.authorized.get()).isEqualTo(call.media.heard.get(0) == OutcomeTone.ACCEPTED);
+      }
+      long unavailable = honest.stream().filter(c -> c.media.heard.get(0) == OutcomeTone.TRY_AGAIN).count();
+
+      sentinel.awaitNewMaster(old);
+      awaitWritable(redis); // the engine's own client has found the promoted replica
+      for (int i = 0; i < honest.size(); i++) {
+        if (honest.get(i).session.state() != CallerAuthState.AUTHENTICATED) {
+          honest.get(i).dial((6100 + i) + "#");
+        }
+      }
+      for (Call call : intruders) {
+        call.dial("9999#");
+      }
+      for (Call call : honest) {
+        assertThat(call.awaitFinal()).isEqualTo(CallerAuthState.AUTHENTICATED);
+        assertThat(call.media.authorized).isTrue();
+      }
+      for (Call call : intruders) {
+        assertThat(call.media.awaitTones(2)).containsExactly(OutcomeTone.TRY_AGAIN, OutcomeTone.TRY_AGAIN);
+        assertThat(call.media.authorized).isFalse();
+        assertThat(call.session.state()).isEqualTo(CallerAuthState.COLLECTING);
+      }
+      for (String key : honestKeys) {
+        assertThat(sessions.consume(sessions.rules().parse(key)).await(10, TimeUnit.SECONDS))
+            .as("%s: consumed exactly once, by its caller on the promoted replica", key).isEmpty();
+      }
+      for (String key : intruderKeys) {
+        assertThat(sessions.consume(sessions.rules().parse(key)).await(10, TimeUnit.SECONDS))
+            .as("%s: stored before the failover, never matched by a wrong code: still there", key).isPresent();
+      }
+      for (int i = 0; i < before.size(); i++) {
+        Call replay = new Call(pstnCall(beforeAnis.get(i)));
+        replay.dial((5100 + i) + "#");
+        assertThat(replay.media.awaitTones(1)).as("a replicated consumption is not undone by the failover")
+            .containsExactly(OutcomeTone.TRY_AGAIN);
+      }
+      System.out.printf("[resilience] caller during Sentinel failover: %d of %d right codes dialled as the master "
+          + "died were unavailable and authenticated on retry; 0 wrong codes accepted; 0 keys lost%n",
+          unavailable, honest.size());
+    } finally {
+      sentinel.close();
+    }
+  }
+
+  private static List<Call> concat(List<Call> a, List<Call> b) {
+    List<Call> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Waits (up to 20 s) until {@code client} acknowledges a write: after a failover, it has found the new master. */
+  private static void awaitWritable(Redis client) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try {
+        client.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET).arg("probe:" + UUID.randomUUID())
+            .arg("1").arg("EX").arg(60)).await(2, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the client never reached a writable master", e);
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
