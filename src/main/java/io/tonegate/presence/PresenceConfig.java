@@ -43,7 +43,18 @@ public record PresenceConfig(
   /** The source layers the gateway knows. */
   public static final Set<String> LAYERS = Set.of("manual", "call", "poll");
 
-  public enum PubSubMode { CLASSIC, SHARDED }
+  /** Pub/sub commands of the presence topics; AUTO is SHARDED on a Redis Cluster and CLASSIC otherwise. */
+  public enum PubSubMode {
+    AUTO, CLASSIC, SHARDED;
+
+    /** The mode to use against Redis in {@code redisMode}: AUTO resolved, the others as configured. */
+    public PubSubMode resolve(io.tonegate.redis.RedisConfig.Mode redisMode) {
+      if (this != AUTO) {
+        return this;
+      }
+      return redisMode == io.tonegate.redis.RedisConfig.Mode.CLUSTER ? SHARDED : CLASSIC;
+    }
+  }
 
   /**
    * @param maxUsersPerConnection subscriptions one socket (or SSE stream) may hold

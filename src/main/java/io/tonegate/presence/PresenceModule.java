@@ -57,7 +57,8 @@ public final class PresenceModule implements GatewayModule {
     this.metrics = new PresenceMetrics(ctx.registry());
     // Its own context: the hub's state and the subscription connection live there, off the HTTP event loops.
     Context hubContext = vertx.getOrCreateContext();
-    RedisPubSubBus bus = new RedisPubSubBus(hubContext, ctx.redis(), config.pubSub(), config.reconnectMinDelay(),
+    PresenceConfig.PubSubMode pubSubMode = config.pubSub().resolve(ctx.config().redis().mode());
+    RedisPubSubBus bus = new RedisPubSubBus(hubContext, ctx.redis(), pubSubMode, config.reconnectMinDelay(),
         config.reconnectMaxDelay());
     this.store = new PresenceStore(ctx.redis(), keys, config, bus.publishCommand(), clockMs, ctx.registry(),
         ctx.config().redis().mode() == RedisConfig.Mode.CLUSTER);

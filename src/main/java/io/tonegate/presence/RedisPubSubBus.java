@@ -51,6 +51,9 @@ public final class RedisPubSubBus implements PresenceBus {
                         Duration maxDelay) {
     this.context = context;
     this.redis = redis;
+    if (mode == PresenceConfig.PubSubMode.AUTO) {
+      throw new IllegalArgumentException("resolve the pub/sub mode against the Redis mode first");
+    }
     this.sharded = mode == PresenceConfig.PubSubMode.SHARDED;
     this.minDelay = minDelay;
     this.maxDelay = maxDelay;

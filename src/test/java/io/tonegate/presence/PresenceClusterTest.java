@@ -50,8 +50,8 @@ class PresenceClusterTest {
         .put("accessKey", PresenceTesting.ACCESS_KEY)
         .put("identity", new JsonObject().put("issuer", "https://tonegate.test/"))
         .put("redis", RedisTopology.clusterSection(cluster).put("keyPrefix", prefix))
-        .put("presence", new JsonObject().put("debounceWindow", "0ms")
-            .put("pubsub", new JsonObject().put("mode", "sharded")));
+        // presence.pubsub.mode left at its default, auto: sharded because redis.mode is cluster
+        .put("presence", new JsonObject().put("debounceWindow", "0ms"));
     a = TestGateway.start(overrides);
     b = TestGateway.start(overrides);
     vertx = Vertx.vertx();

@@ -56,16 +56,6 @@ public enum RedisTopology {
     return valueOf(configured.isEmpty() ? "STANDALONE" : configured.toUpperCase(java.util.Locale.ROOT));
   }
 
-  /**
-   * The configuration overrides a gateway needs on this topology besides the {@code redis} section: on Cluster,
-   * presence uses sharded pub/sub (each user's messages stay on the shard owning the user's slot).
-   */
-  public JsonObject featureOverrides() {
-    return this == CLUSTER
-        ? new JsonObject().put("presence", new JsonObject().put("pubsub", new JsonObject().put("mode", "sharded")))
-        : new JsonObject();
-  }
-
   /** The {@code redis} section for this topology's shared servers (mode, url, endpoints, master name). */
   public JsonObject redisSection() {
     return switch (this) {

@@ -88,7 +88,6 @@ public final class TestGateway implements AutoCloseable {
         // tests never reach out to the real ACS JWKS; a test that needs ACS keys serves its own (TestJwks)
         .put("media", new JsonObject().put("acs", new JsonObject().put("jwksUrl", "")));
     ConfigLoader.overlay(merged, base, "");
-    ConfigLoader.overlay(merged, topology.featureOverrides(), "");
     ConfigLoader.overlay(merged, overrides, "");
     return TonegateConfig.from(merged);
   }
