@@ -29,6 +29,8 @@ final class LocalFanout {
   private final PresenceMetrics metrics;
   private final Map<String, Set<PresenceSubscriber>> plain = new HashMap<>();
   private final Map<String, Map<String, List<PresenceSubscriber>>> grouped = new HashMap<>();
+  /** The last group claim in flight per group and user (bounded by the users with changes in flight). */
+  private final Map<String, Future<Void>> claimsInFlight = new HashMap<>();
 
   LocalFanout(Context context, PresenceHub hub, Redis redis, PresenceKeys keys, long claimTtlMs,
               PresenceMetrics metrics) {
@@ -111,17 +113,28 @@ final class LocalFanout {
   }
 
   private void deliverToGroup(String group, PresenceChange change, String frame) {
+    // One claim in flight per group and user: pooled commands can complete out of order, and a member drops a
+    // version older than one it already has, so an unordered claim could silently lose a change for the group.
+    String chain = group + '\u0000' + change.user();
+    Future<Void> previous = claimsInFlight.getOrDefault(chain, Future.succeededFuture());
+    Future<Void> next = previous.transform(v -> claimAndOffer(group, change, frame));
+    claimsInFlight.put(chain, next);
+    next.onComplete(v -> claimsInFlight.remove(chain, next));
+  }
+
+  private Future<Void> claimAndOffer(String group, PresenceChange change, String frame) {
     Request claim = Request.cmd(Command.SET).arg(keys.groupClaim(group, change.user(), change.version())).arg("1")
         .arg("NX").arg("PX").arg(claimTtlMs);
-    redis.send(claim).onComplete(result -> {
+    return redis.send(claim).transform(result -> {
       if (result.failed() || result.result() == null) {
         metrics.groupClaimLost(); // another member won, or Redis is down (fail closed: no duplicate delivery)
-        return;
+        return Future.succeededFuture();
       }
       PresenceSubscriber member = pick(group, change.user());
       if (member != null) {
         member.offer(change, frame);
       }
+      return Future.succeededFuture();
     });
   }
 

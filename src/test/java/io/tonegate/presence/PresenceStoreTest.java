@@ -85,9 +85,19 @@ class PresenceStoreTest {
 
   /** Publications reach the listener asynchronously: a PING on its connection is answered after them. */
   private void settle() throws Exception {
-    await(redis.send(Request.cmd(Command.PUBLISH).arg(keys.channel("zz-settle")).arg("{}")));
+    // A marker after everything published so far. On Cluster a PUBLISH reaches other nodes' subscribers over the
+    // cluster bus, in order per origin node only: one marker from every master, and wait for all of them.
+    long markers;
+    if (RedisTopology.current() == RedisTopology.CLUSTER) {
+      List<io.tonegate.testing.RedisProcess> masters = RedisTopology.sharedCluster().masters();
+      masters.forEach(master -> master.call("PUBLISH", keys.channel("zz-settle"), "{}"));
+      markers = masters.size();
+    } else {
+      await(redis.send(Request.cmd(Command.PUBLISH).arg(keys.channel("zz-settle")).arg("{}")));
+      markers = 1;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (published.stream().noneMatch(m -> m.isEmpty()) && System.nanoTime() < deadline) {
+    while (published.stream().filter(JsonObject::isEmpty).count() < markers && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     published.removeIf(JsonObject::isEmpty);
