@@ -41,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -109,7 +110,8 @@ class JwtAttackMatrixTest {
       new Door("wss /ws/presence (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.read"),
       new Door("GET /api/presence/{user} (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.read"),
       new Door("PUT /api/presence/{user} (Tonegate token)", Family.TONEGATE, TG_AUD, "presence.write"),
-      new Door("wss /ws/media (Tonegate media token)", Family.TONEGATE, TG_AUD, "media"));
+      new Door("wss /ws/media (Tonegate media token)", Family.TONEGATE, TG_AUD, "media"),
+      new Door("POST /api/sessions (Tonegate token)", Family.TONEGATE, TG_AUD, "sessions.write"));
 
   /** An attack: builds the Authorization header (null: none) for a door, and the reason it must be refused with. */
   record Attack(String name, String reason, Function<Door, String> authorization) {
@@ -195,6 +197,7 @@ class JwtAttackMatrixTest {
             .put("callbacks", new JsonObject().put("jwksUrl", acsJwks.url()).put("audiences", new JsonArray().add(ACS_AUD)))
             .put("api", new JsonObject().put("issuer", OIDC_ISS).put("audiences", new JsonArray().add(API_AUD))
                 .put("jwksUrl", oidcJwks.url()).put("ratePerMinute", 10_000)))
+        .put("rateLimits", new JsonObject().put("perSourceIp", new JsonObject().put("limit", 10_000).put("window", "1m")))
         .put("appToken", new JsonObject().put("enabled", true)
             .put("providers", new JsonArray().add(new JsonObject().put("name", "idp").put("issuer", OIDC_ISS)
                 .put("audiences", new JsonArray().add(APP_AUD)).put("jwksUrl", oidcJwks.url())
@@ -295,6 +298,10 @@ class JwtAttackMatrixTest {
       case "POST /identities (Entra bearer)" -> {
         return send(web.post("/identities?api-version=" + SecurityTesting.API_VERSION), headers, "{}");
       }
+      case "POST /api/sessions (Tonegate token)" -> {
+        return send(web.post("/api/sessions"), headers, new JsonObject().put("key", "pstn:+1555"
+            + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999) + ":8231").put("ttlSeconds", 60).encode());
+      }
       case "GET /api/presence/{user} (Tonegate token)" -> {
         return send(web.get("/api/presence/" + SecurityTesting.encode(reader.id())), headers, null);
       }
@@ -337,6 +344,9 @@ class JwtAttackMatrixTest {
           sum(registry().find("tonegate.presence.refused").tag("endpoint", "get"));
       case "PUT /api/presence/{user} (Tonegate token)" ->
           sum(registry().find("tonegate.presence.refused").tag("endpoint", "put"));
+      // a refused token is counted by the token authenticator; no bearer at all falls through to HMAC
+      case "POST /api/sessions (Tonegate token)" -> sum(registry().find("tonegate.identity.token.rejections"))
+          + sum(registry().find("tonegate.identity.hmac.failures"));
       default -> throw new IllegalArgumentException(door.name());
     };
   }
