@@ -3,22 +3,14 @@ package io.tonegate.cli;
 import io.tonegate.testing.TestGateway;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import static io.tonegate.cli.SimulateCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("tonegate simulate in caller mode: one command against a devMode gateway")
 class SimulateCallerCommandTest {
-
-  private static int run(StringWriter out, String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(out, true));
-    return cli.execute(args);
-  }
 
   @Test
   @DisplayName("--store-key then the code: exit 0 authenticated; replaying it: exit 1; three wrong codes: exit 3")

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("tonegate simulate: the ACS call simulator against a real gateway in devMode")
 class SimulateCommandTest {
 
-  private static int run(StringWriter out, String... args) {
+  /** Runs the jar's command line in-process, its output and errors into {@code out}; returns the exit code. */
+  static int run(StringWriter out, String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(out, true));
